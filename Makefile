@@ -1,0 +1,61 @@
+# Passerelle — the commands a developer types.
+#
+#   make run     install what is missing, build, migrate (+ demo data in a new database), serve
+#   make test    every test suite on SQLite and PostgreSQL; last line "N passed, M failed"
+#   make bench   benchmarks (bench/run.sh)
+#   make build   Release build of every target in build/
+#   make deps    install missing Debian and npm packages
+#   make clean   remove build trees and test results (never data/)
+#
+# PASSERELLE_DATABASE (a SQLite path or a postgresql:// URI) is honoured;
+# without it `make run` uses data/passerelle.db.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+BUILD_DIR := build
+BIN       := $(BUILD_DIR)/passerelle
+DEFAULT_DATABASE := data/passerelle.db
+
+.PHONY: deps build run test bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR)
+
+# A new database (a SQLite file that does not exist yet, or a PostgreSQL database with
+# no table) is migrated and gets the demo data, whose logins `passerelle demo` prints.
+# An existing one is only migrated. Then the server runs in the foreground.
+run: deps build
+	@set -euo pipefail; \
+	db="$${PASSERELLE_DATABASE:-$(DEFAULT_DATABASE)}"; \
+	export PASSERELLE_DATABASE="$$db"; \
+	case "$$db" in \
+	  postgres://*|postgresql://*) \
+	    tables=$$(psql "$$db" -tAXc "select count(*) from information_schema.tables where table_schema = 'public'" 2>/dev/null || echo unknown); \
+	    if [ "$$tables" = 0 ]; then new=1; else new=0; fi ;; \
+	  *) \
+	    mkdir -p "$$(dirname "$$db")"; \
+	    if [ -e "$$db" ]; then new=0; else new=1; fi ;; \
+	esac; \
+	if [ "$$new" = 1 ]; then \
+	  echo "New database $$db: migrating and loading the demo data"; \
+	  $(BIN) migrate; \
+	  $(BIN) demo; \
+	else \
+	  echo "Existing database $$db: migrating (demo data not reloaded)"; \
+	  $(BIN) migrate; \
+	fi; \
+	exec $(BIN) serve
+
+test:
+	@scripts/test.sh
+
+bench: build
+	@bash bench/run.sh
+
+clean:
+	rm -rf $(BUILD_DIR) build-asan test-results

@@ -1,0 +1,343 @@
+// SQLite driver: a pool of connections to one file, each with its own cache
+// of prepared statements.
+#include <sqlite3.h>
+
+#include <cctype>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <unordered_map>
+
+#include "core/db/database.hpp"
+
+namespace passerelle::db {
+
+namespace {
+
+// Bounds the statement cache when callers build SQL text on the fly (IN
+// lists of varying length): past this, the cache starts over.
+constexpr std::size_t kMaxCachedStatements = 512;
+
+bool is_constraint(int rc) { return (rc & 0xff) == SQLITE_CONSTRAINT; }
+
+[[noreturn]] void fail(sqlite3* db, int rc, std::string_view context = {}) {
+  std::string msg = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
+  if (!context.empty()) msg += " — " + std::string(context);
+  throw Error(msg, is_constraint(rc));
+}
+
+// Lets the statement cache be searched with a string_view without a copy.
+struct SqlHash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Puts a cached statement back to its initial state whatever happens: a
+// statement left mid-step would keep its read snapshot open and block WAL
+// checkpoints.
+struct ResetOnExit {
+  sqlite3_stmt* stmt;
+  ~ResetOnExit() {
+    sqlite3_reset(stmt);
+    sqlite3_clear_bindings(stmt);
+  }
+};
+
+class SqliteConnection final : public Connection {
+ public:
+  explicit SqliteConnection(const std::string& path) {
+    // NOMUTEX: a connection is used by one thread at a time (see Lease).
+    int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
+    int rc = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
+    if (rc != SQLITE_OK) {
+      std::string msg = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(rc);
+      sqlite3_close_v2(db_);
+      throw Error("Impossible d'ouvrir la base SQLite " + path + " : " + msg);
+    }
+    sqlite3_extended_result_codes(db_, 1);
+    // Set first, so that switching to WAL waits for another process too.
+    sqlite3_busy_timeout(db_, 5000);
+    try {
+      execute_script("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;");
+    } catch (...) {
+      sqlite3_close_v2(db_);
+      throw;
+    }
+  }
+
+  ~SqliteConnection() override {
+    forget_statements();
+    sqlite3_close_v2(db_);
+  }
+
+  Engine engine() const override { return Engine::sqlite; }
+
+  Result query(std::string_view sql, const Params& params) override {
+    sqlite3_stmt* stmt = prepared(sql);
+    ResetOnExit guard{stmt};
+    bind(stmt, params);
+    return run(stmt);
+  }
+
+  void execute_script(std::string_view sql) override {
+    std::string text(sql);  // sqlite3_exec wants a NUL-terminated string
+    char* err = nullptr;
+    int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &err);
+    if (rc != SQLITE_OK) {
+      std::string msg = err ? err : sqlite3_errstr(rc);
+      sqlite3_free(err);
+      throw Error(msg, is_constraint(rc));
+    }
+  }
+
+  // IMMEDIATE takes the write lock now: a deferred transaction that reads
+  // then writes can fail with SQLITE_BUSY without waiting for busy_timeout.
+  void begin() override { query("BEGIN IMMEDIATE", {}); }
+  void commit() override { query("COMMIT", {}); }
+  // SQLite may already have rolled back by itself (e.g. after SQLITE_FULL).
+  void rollback() override {
+    if (in_transaction()) query("ROLLBACK", {});
+  }
+
+  bool ping() override {
+    try {
+      auto r = query("SELECT 1", {});
+      return !r.empty() && r.rows[0].integer(0) == 1;
+    } catch (const Error&) {
+      return false;
+    }
+  }
+
+  bool in_transaction() const { return !sqlite3_get_autocommit(db_); }
+  sqlite3* handle() const { return db_; }
+
+ private:
+  sqlite3_stmt* prepared(std::string_view sql) {
+    if (auto it = statements_.find(sql); it != statements_.end()) return it->second;
+    if (statements_.size() >= kMaxCachedStatements) forget_statements();
+    sqlite3_stmt* stmt = nullptr;
+    const char* tail = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), SQLITE_PREPARE_PERSISTENT, &stmt,
+                                &tail);
+    if (rc != SQLITE_OK) fail(db_, rc, sql);
+    if (!stmt) throw Error("Empty SQL statement");
+    if (has_another_statement(tail, sql.data() + sql.size())) {
+      sqlite3_finalize(stmt);
+      throw Error("One statement per query (use execute_script for several): " + std::string(sql));
+    }
+    statements_.emplace(std::string(sql), stmt);
+    return stmt;
+  }
+
+  void forget_statements() {
+    for (auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
+    statements_.clear();
+  }
+
+  // What follows the first statement may only be blanks, `;` or comments:
+  // SQLite would silently ignore a second statement.
+  bool has_another_statement(const char* tail, const char* end) {
+    while (tail < end && (std::isspace(static_cast<unsigned char>(*tail)) || *tail == ';')) ++tail;
+    if (tail == end) return false;
+    sqlite3_stmt* next = nullptr;
+    int rc = sqlite3_prepare_v2(db_, tail, static_cast<int>(end - tail), &next, nullptr);
+    sqlite3_finalize(next);
+    return rc != SQLITE_OK || next != nullptr;
+  }
+
+  void bind(sqlite3_stmt* stmt, const Params& params) {
+    int expected = sqlite3_bind_parameter_count(stmt);
+    if (expected != static_cast<int>(params.size()))
+      throw Error("Statement expects " + std::to_string(expected) + " parameters, got " +
+                  std::to_string(params.size()) + ": " + sqlite3_sql(stmt));
+    for (int i = 0; i < expected; ++i) {
+      int rc = bind_one(stmt, i + 1, params[i]);
+      if (rc != SQLITE_OK) fail(db_, rc);
+    }
+  }
+
+  // SQLITE_STATIC: `params` outlives the statement's use, and the bindings
+  // are cleared before query() returns, so no copy is needed.
+  static int bind_one(sqlite3_stmt* stmt, int i, const Value& value) {
+    return std::visit(
+        [&](const auto& x) -> int {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::nullptr_t>) return sqlite3_bind_null(stmt, i);
+          else if constexpr (std::is_same_v<T, std::int64_t>) return sqlite3_bind_int64(stmt, i, x);
+          else if constexpr (std::is_same_v<T, double>) return sqlite3_bind_double(stmt, i, x);
+          else if constexpr (std::is_same_v<T, std::string>)
+            return sqlite3_bind_text64(stmt, i, x.data(), x.size(), SQLITE_STATIC, SQLITE_UTF8);
+          else if (x.bytes.empty()) return sqlite3_bind_zeroblob(stmt, i, 0);  // empty, not NULL
+          else return sqlite3_bind_blob64(stmt, i, x.bytes.data(), x.bytes.size(), SQLITE_STATIC);
+        },
+        value.v);
+  }
+
+  Result run(sqlite3_stmt* stmt) {
+    Result result;
+    int rc = sqlite3_step(stmt);
+    // Columns are read after the first step: if the schema changed since the
+    // statement was cached, that step re-prepares it (SELECT * may widen).
+    const int ncols = sqlite3_column_count(stmt);
+    for (int c = 0; c < ncols; ++c) result.columns.emplace_back(sqlite3_column_name(stmt, c));
+    for (; rc == SQLITE_ROW; rc = sqlite3_step(stmt)) result.rows.push_back(read_row(stmt, ncols));
+    if (rc != SQLITE_DONE) fail(db_, rc);
+    // sqlite3_changes keeps the count of the last write, so only ask it after
+    // a statement that writes.
+    if (!sqlite3_stmt_readonly(stmt)) result.affected = sqlite3_changes64(db_);
+    return result;
+  }
+
+  static Row read_row(sqlite3_stmt* stmt, int ncols) {
+    std::vector<Value> cols;
+    cols.reserve(ncols);
+    for (int c = 0; c < ncols; ++c) cols.push_back(read_column(stmt, c));
+    return Row(std::move(cols));
+  }
+
+  static Value read_column(sqlite3_stmt* stmt, int c) {
+    switch (sqlite3_column_type(stmt, c)) {
+      case SQLITE_INTEGER:
+        return Value(static_cast<long long>(sqlite3_column_int64(stmt, c)));
+      case SQLITE_FLOAT:
+        return Value(sqlite3_column_double(stmt, c));
+      case SQLITE_TEXT: {
+        auto* p = reinterpret_cast<const char*>(sqlite3_column_text(stmt, c));
+        return Value(std::string(p, sqlite3_column_bytes(stmt, c)));
+      }
+      case SQLITE_BLOB: {
+        auto* p = static_cast<const char*>(sqlite3_column_blob(stmt, c));
+        int n = sqlite3_column_bytes(stmt, c);
+        return Value(Blob{p ? std::string(p, n) : std::string()});
+      }
+      default:
+        return Value();
+    }
+  }
+
+  sqlite3* db_ = nullptr;
+  std::unordered_map<std::string, sqlite3_stmt*, SqlHash, std::equal_to<>> statements_;
+};
+
+class SqliteDatabase final : public Database {
+ public:
+  SqliteDatabase(const std::string& path, int pool_size) : path_(path) {
+    url_ = path;
+    // Each connection to ":memory:" would be a separate, empty database.
+    max_ = path == ":memory:" ? 1 : pool_size;
+  }
+
+  Engine engine() const override { return Engine::sqlite; }
+
+  // Hands out an idle connection, opens a new one while under the limit,
+  // otherwise waits for a release.
+  Lease acquire() override {
+    std::unique_lock lock(mutex_);
+    available_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+    if (!idle_.empty()) {
+      auto conn = std::move(idle_.back());
+      idle_.pop_back();
+      return Lease(this, std::move(conn));
+    }
+    ++open_;
+    lock.unlock();
+    try {
+      return Lease(this, std::make_unique<SqliteConnection>(path_));
+    } catch (...) {
+      forget_one();
+      throw;
+    }
+  }
+
+  void release(std::unique_ptr<Connection> conn) override {
+    auto* sc = dynamic_cast<SqliteConnection*>(conn.get());
+    if (!sc || !make_clean(*sc)) {
+      conn.reset();
+      forget_one();
+      return;
+    }
+    std::lock_guard lock(mutex_);
+    idle_.push_back(std::unique_ptr<SqliteConnection>(static_cast<SqliteConnection*>(conn.release())));
+    available_.notify_one();
+  }
+
+  void backup_to(const std::string& path) override;
+
+ private:
+  // A connection given back inside a transaction (an exception skipped the
+  // Transaction guard) must not leak that transaction to its next user.
+  static bool make_clean(SqliteConnection& c) {
+    if (!c.in_transaction()) return true;
+    try {
+      c.rollback();
+      return true;
+    } catch (const Error&) {
+      return false;
+    }
+  }
+
+  void forget_one() {
+    std::lock_guard lock(mutex_);
+    --open_;
+    available_.notify_one();
+  }
+
+  std::string path_;
+  int max_;
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_;
+  int open_ = 0;
+};
+
+// Online backup: copies the pages of a consistent snapshot while the server
+// keeps reading and writing (WAL lets writers go on during the copy).
+void SqliteDatabase::backup_to(const std::string& path) {
+  if (std::filesystem::exists(path)) throw Error("Le fichier de sauvegarde existe déjà : " + path);
+  Lease lease = acquire();
+  sqlite3* source = static_cast<SqliteConnection&>(*lease).handle();
+  sqlite3* dest = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &dest, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  auto cleanup = [&](bool remove) {
+    sqlite3_close_v2(dest);
+    if (remove) std::filesystem::remove(path);
+  };
+  if (rc != SQLITE_OK) {
+    std::string msg = dest ? sqlite3_errmsg(dest) : sqlite3_errstr(rc);
+    cleanup(true);
+    throw Error("Impossible de créer la sauvegarde " + path + " : " + msg);
+  }
+
+  sqlite3_backup* backup = sqlite3_backup_init(dest, "main", source, "main");
+  if (!backup) {
+    std::string msg = sqlite3_errmsg(dest);
+    cleanup(true);
+    throw Error("Sauvegarde impossible : " + msg);
+  }
+  // All pages in one step, so the copy is one snapshot; retry a while if
+  // the source is locked (e.g. by a checkpoint).
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  do {
+    rc = sqlite3_backup_step(backup, -1);
+    if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } while ((rc == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED) &&
+           std::chrono::steady_clock::now() < deadline);
+  int finished = sqlite3_backup_finish(backup);
+  if (rc != SQLITE_DONE || finished != SQLITE_OK) {
+    std::string msg = sqlite3_errstr(rc != SQLITE_DONE ? rc : finished);
+    cleanup(true);
+    throw Error("Sauvegarde interrompue : " + msg);
+  }
+  cleanup(false);
+}
+
+}  // namespace
+
+std::unique_ptr<Database> open_sqlite(const std::string& path, int pool_size) {
+  return std::make_unique<SqliteDatabase>(path, pool_size);
+}
+
+}  // namespace passerelle::db

@@ -1,0 +1,355 @@
+// passerelle: the server and the administrator's command line.
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+#include <sys/resource.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <thread>
+
+#include <fmt/format.h>
+
+#include "core/auth/audit.hpp"
+#include "core/auth/auth.hpp"
+#include "core/auth/routes.hpp"
+#include "core/db/database.hpp"
+#include "core/http/http.hpp"
+#include "core/web/app.hpp"
+#include "core/web/csv.hpp"
+#include "core/web/xlsx.hpp"
+#include "network/demo.hpp"
+#include "network/import.hpp"
+#include "network/routes.hpp"
+#include "network/store.hpp"
+#include "network/views.hpp"
+
+using namespace passerelle;
+
+namespace {
+
+std::string env(const char* name, const std::string& fallback) {
+  const char* v = std::getenv(name);
+  return v && *v ? v : fallback;
+}
+
+std::string database_url() { return env("PASSERELLE_DATABASE", "data/passerelle.db"); }
+
+int usage() {
+  std::cerr << R"(Usage : passerelle COMMANDE [options]
+
+  serve                               démarre le serveur (PASSERELLE_LISTEN, défaut 127.0.0.1:8080)
+  migrate                             applique les migrations de schéma
+  demo                                charge les données de démonstration (base vide) et affiche les comptes
+  user add EMAIL --name NOM --role ROLE --org ID [--password-stdin]
+  user passwd EMAIL [--password-stdin]
+  user disable EMAIL
+  token create --user EMAIL [--name NOM]
+  import organisations FICHIER [--valid-only] [--parent ID]
+  export organisations [--format csv|xlsx] [--out FICHIER]
+  backup FICHIER                      copie cohérente d'une base SQLite en service
+  bench-data --organisations N --contacts M   jeu de données de mesure
+
+Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
+PASSERELLE_THREADS, PASSERELLE_SECURE_COOKIES=1 derrière TLS.
+)";
+  return 2;
+}
+
+std::string option(const std::vector<std::string>& args, const std::string& name, const std::string& fallback = "") {
+  for (std::size_t i = 0; i + 1 < args.size(); ++i)
+    if (args[i] == name) return args[i + 1];
+  return fallback;
+}
+
+bool flag(const std::vector<std::string>& args, const std::string& name) {
+  return std::find(args.begin(), args.end(), name) != args.end();
+}
+
+std::string read_password(bool from_stdin) {
+  std::string password;
+  if (from_stdin || !isatty(STDIN_FILENO)) {
+    std::getline(std::cin, password);
+    return password;
+  }
+  termios old{};
+  tcgetattr(STDIN_FILENO, &old);
+  termios quiet = old;
+  quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+  tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+  std::cerr << "Mot de passe : ";
+  std::getline(std::cin, password);
+  tcsetattr(STDIN_FILENO, TCSANOW, &old);
+  std::cerr << "\n";
+  return password;
+}
+
+std::unique_ptr<db::Database> open_database(int pool = 4) {
+  auto database = db::open(database_url(), pool);
+  return database;
+}
+
+int cmd_migrate() {
+  auto database = open_database(1);
+  auto applied = db::migrate(*database);
+  if (applied.empty()) std::cout << "Schéma à jour.\n";
+  for (auto& name : applied) std::cout << "Migration appliquée : " << name << "\n";
+  return 0;
+}
+
+int cmd_serve() {
+  auto started = std::chrono::steady_clock::now();
+  spdlog::set_pattern("%v");
+  auto listen = env("PASSERELLE_LISTEN", "127.0.0.1:8080");
+  auto colon = listen.rfind(':');
+  http::ServerOptions options;
+  options.address = listen.substr(0, colon);
+  options.port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));
+  int cores = static_cast<int>(std::thread::hardware_concurrency());
+  options.threads = std::stoi(env("PASSERELLE_THREADS", std::to_string(std::max(4, 2 * cores))));
+  auto database = open_database(options.threads + 2);
+  db::migrate(*database);
+  web::AppSettings settings;
+  settings.secure_cookies = env("PASSERELLE_SECURE_COOKIES", "0") == "1";
+  web::App app(*database, settings);
+
+  app.route("GET", "/healthz", web::Access::anyone(), [](web::Ctx& ctx) {
+    try {
+      if (ctx.db().ping()) return http::Response::text("ok\n");
+    } catch (const std::exception&) {
+    }
+    http::metrics::database_error();
+    return http::Response::text("la base de données ne répond pas\n", 503);
+  });
+  app.route("GET", "/metrics", web::Access::anyone(), [](web::Ctx&) {
+    auto res = http::Response::text(http::metrics::prometheus_text());
+    res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    return res;
+  });
+  app.route("GET", "/", web::Access::logged_in(), [](web::Ctx& ctx) {
+    auto scope = ctx.user().scope_roots();
+    network::OrgFilter all;
+    network::OrgFilter siae;
+    siae.kind = "siae";
+    boost::json::array scopes;
+    for (auto& g : ctx.user().grants)
+      scopes.push_back(boost::json::object{{"label", network::role_label(g.role)}, {"organisation", g.organisation_name}});
+    boost::json::object data{{"title", "Accueil"},
+                             {"name", ctx.user().display_name},
+                             {"scopes", scopes},
+                             {"organisations", network::count_organisations(ctx.db(), scope, all)},
+                             {"members", network::count_organisations(ctx.db(), scope, siae)},
+                             {"contacts", network::count_contacts(ctx.db(), scope, {})}};
+    return web::page(ctx, "core/home", std::move(data));
+  });
+  auth::register_routes(app);
+  network::register_routes(app);
+  network::register_api_routes(app);
+
+  options.on_listening = [&] {
+    auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
+    spdlog::info("{{\"event\":\"listening\",\"address\":\"{}\",\"port\":{},\"threads\":{},\"startup_ms\":{:.1f}}}",
+                 options.address, http::bound_port(), options.threads, ms);
+  };
+  http::serve(options, [&app](http::Request& req) { return app.handle(req); });
+  spdlog::info("{{\"event\":\"stopped\"}}");
+  return 0;
+}
+
+int cmd_user(const std::vector<std::string>& args) {
+  if (args.size() < 2) return usage();
+  auto database = open_database(1);
+  auto lease = database->acquire();
+  auto& db = *lease;
+  const auto& sub = args[0];
+  const auto& email = args[1];
+  if (sub == "add") {
+    auto name = option(args, "--name");
+    auto role = option(args, "--role");
+    auto org = option(args, "--org");
+    if (name.empty() || !auth::is_role(role) || org.empty()) {
+      std::cerr << "Indiquez --name, --role (admin, network, supervisor, referent, facilitator, partner, member) et --org ID.\n";
+      return 2;
+    }
+    if (auth::find_user_id(db, email)) {
+      std::cerr << "Un compte existe déjà pour " << email << ".\n";
+      return 1;
+    }
+    auto r = db.query("SELECT id FROM organisations WHERE id = ?", {std::stoll(org)});
+    if (r.empty()) {
+      std::cerr << "Organisation " << org << " introuvable.\n";
+      return 1;
+    }
+    auto password = read_password(flag(args, "--password-stdin"));
+    if (auto weak = auth::check_password_strength(password)) {
+      std::cerr << *weak << "\n";
+      return 1;
+    }
+    db::Transaction tx(db);
+    auto id = auth::add_user(db, email, name, password);
+    auth::grant_role(db, id, std::stoll(org), role);
+    audit::record(db, 0, "create", "user", id, fmt::format("{} ({} à l'organisation {}) — ligne de commande", email, role, org));
+    tx.commit();
+    std::cout << "Compte créé : " << email << " (" << role << ")\n";
+    return 0;
+  }
+  auto id = auth::find_user_id(db, email);
+  if (!id) {
+    std::cerr << "Aucun compte pour " << email << ".\n";
+    return 1;
+  }
+  if (sub == "passwd") {
+    auto password = read_password(flag(args, "--password-stdin"));
+    if (auto weak = auth::check_password_strength(password)) {
+      std::cerr << *weak << "\n";
+      return 1;
+    }
+    auth::set_password(db, *id, password);
+    audit::record(db, 0, "update", "user", *id, "mot de passe changé — ligne de commande");
+    std::cout << "Mot de passe changé pour " << email << ".\n";
+    return 0;
+  }
+  if (sub == "disable") {
+    auth::set_disabled(db, *id, true);
+    audit::record(db, 0, "update", "user", *id, "compte désactivé — ligne de commande");
+    std::cout << "Compte désactivé : " << email << ".\n";
+    return 0;
+  }
+  return usage();
+}
+
+int cmd_token(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "create") return usage();
+  auto email = option(args, "--user");
+  auto database = open_database(1);
+  auto lease = database->acquire();
+  auto id = auth::find_user_id(*lease, email);
+  if (!id) {
+    std::cerr << "Aucun compte pour " << email << ".\n";
+    return 1;
+  }
+  auto token = auth::create_token(*lease, *id, option(args, "--name", "ligne de commande"));
+  audit::record(*lease, *id, "token_create", "api_token", 0, "ligne de commande");
+  std::cout << token << "\n";
+  return 0;
+}
+
+int cmd_import(const std::vector<std::string>& args) {
+  if (args.size() < 2 || args[0] != "organisations") return usage();
+  std::ifstream in(args[1], std::ios::binary);
+  if (!in) {
+    std::cerr << "Impossible de lire " << args[1] << ".\n";
+    return 1;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  auto database = open_database(1);
+  auto lease = database->acquire();
+  auto& db = *lease;
+  network::Scope everything{""};  // the command line is the administrator's tool: whole forest
+  std::optional<network::Organisation> parent;
+  if (auto p = option(args, "--parent"); !p.empty()) {
+    parent = network::get_organisation(db, everything, std::stoll(p));
+    if (!parent) {
+      std::cerr << "Organisation parente " << p << " introuvable.\n";
+      return 1;
+    }
+  }
+  auto plan = network::plan_organisation_import(db, everything, buf.str(), parent);
+  if (!plan.fatal.empty()) {
+    std::cerr << "Fichier refusé : " << plan.fatal << "\n";
+    return 1;
+  }
+  for (auto& e : plan.errors)
+    std::cerr << fmt::format("ligne {} ; {} ; {}\n", e.line, e.field.empty() ? "—" : e.field, e.message);
+  std::cout << fmt::format("{} lignes lues, {} valides, {} rejetées.\n", plan.data_lines, plan.valid.size(),
+                           plan.rejected_lines());
+  if (!plan.errors.empty() && !flag(args, "--valid-only")) {
+    std::cout << "Rien n'a été importé. Corrigez le fichier, ou relancez avec --valid-only pour importer les lignes valides.\n";
+    return 1;
+  }
+  auto count = network::apply_organisation_import(db, everything, plan, parent);
+  audit::record(db, 0, "import", "organisation", 0, fmt::format("{} : {} organisations — ligne de commande", args[1], count));
+  std::cout << count << " organisation(s) importée(s).\n";
+  return 0;
+}
+
+int cmd_export(const std::vector<std::string>& args) {
+  if (args.empty() || args[0] != "organisations") return usage();
+  auto format = option(args, "--format", "csv");
+  auto database = open_database(1);
+  auto lease = database->acquire();
+  network::OrgFilter f;
+  f.limit = 1000;
+  std::vector<std::vector<std::string>> rows{network::export_header()};
+  while (true) {
+    auto page = network::list_organisations(*lease, {""}, f);
+    for (auto& o : page) rows.push_back(network::export_row(o));
+    if (static_cast<int>(page.size()) < f.limit) break;
+    f.after_key = page.back().sort_name;
+    f.after_id = page.back().id;
+  }
+  std::string data = format == "xlsx" ? xlsx::workbook("Organisations", rows) : csv::write(rows, ';', true);
+  audit::record(*lease, 0, "export", "organisation", 0, fmt::format("{} lignes ({}) — ligne de commande", rows.size() - 1, format));
+  auto out = option(args, "--out");
+  if (out.empty()) {
+    std::cout << data;
+  } else {
+    std::ofstream(out, std::ios::binary) << data;
+    std::cerr << rows.size() - 1 << " organisation(s) exportée(s) dans " << out << ".\n";
+  }
+  return 0;
+}
+
+int cmd_backup(const std::vector<std::string>& args) {
+  if (args.empty()) return usage();
+  auto database = open_database(1);
+  try {
+    database->backup_to(args[0]);
+  } catch (const db::Error& e) {
+    std::cerr << e.what() << "\n";
+    return 1;
+  }
+  std::cout << "Sauvegarde écrite dans " << args[0] << ".\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) return usage();
+  auto command = args[0];
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  try {
+    if (command == "serve") return cmd_serve();
+    if (command == "migrate") return cmd_migrate();
+    if (command == "demo") {
+      auto database = open_database(1);
+      db::migrate(*database);
+      auto lease = database->acquire();
+      return network::load_demo(*lease, std::cout) ? 0 : 1;
+    }
+    if (command == "bench-data") {
+      auto database = open_database(1);
+      db::migrate(*database);
+      auto lease = database->acquire();
+      network::load_bench_data(*lease, std::stoll(option(rest, "--organisations", "100000")),
+                               std::stoll(option(rest, "--contacts", "300000")), std::cout);
+      return 0;
+    }
+    if (command == "user") return cmd_user(rest);
+    if (command == "token") return cmd_token(rest);
+    if (command == "import") return cmd_import(rest);
+    if (command == "export") return cmd_export(rest);
+    if (command == "backup") return cmd_backup(rest);
+  } catch (const std::exception& e) {
+    std::cerr << "Erreur : " << e.what() << "\n";
+    return 1;
+  }
+  return usage();
+}

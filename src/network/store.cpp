@@ -1,0 +1,391 @@
+#include "network/store.hpp"
+
+#include <fmt/format.h>
+
+#include "core/auth/auth.hpp"
+#include "core/web/text.hpp"
+#include "network/model.hpp"
+
+namespace passerelle::network {
+namespace {
+
+constexpr const char* kOrgColumns =
+    "o.id, o.name, o.kind, COALESCE(o.siret, ''), o.address, o.postcode, o.commune, o.commune_insee, o.department, "
+    "o.region, o.email, o.phone, o.website, o.parent_id, COALESCE(p.name, ''), o.path, o.created_at, o.updated_at, "
+    "o.sort_name, COALESCE(p.siret, '')";
+
+Organisation read_org(const db::Row& r) {
+  Organisation o;
+  o.id = r.integer(0);
+  o.name = r.text(1);
+  o.kind = r.text(2);
+  o.siret = r.text(3);
+  o.address = r.text(4);
+  o.postcode = r.text(5);
+  o.commune = r.text(6);
+  o.commune_insee = r.text(7);
+  o.department = r.text(8);
+  o.region = r.text(9);
+  o.email = r.text(10);
+  o.phone = r.text(11);
+  o.website = r.text(12);
+  o.parent_id = r.opt_integer(13);
+  o.parent_name = r.text(14);
+  o.path = r.text(15);
+  o.created_at = r.text(16);
+  o.updated_at = r.text(17);
+  o.sort_name = r.text(18);
+  o.parent_siret = r.text(19);
+  return o;
+}
+
+// "(o.path >= ? AND o.path < ?) OR …" for every root of the scope.
+std::string scope_sql(const Scope& scope, db::Params& params, const char* column = "o.path") {
+  if (scope.empty()) return "1 = 0";
+  std::string sql = "(";
+  for (std::size_t i = 0; i < scope.size(); ++i) {
+    auto range = subtree_range(scope[i]);
+    if (i) sql += " OR ";
+    sql += fmt::format("({0} >= ? AND {0} < ?)", column);
+    params.emplace_back(range.low);
+    params.emplace_back(range.high);
+  }
+  return sql + ")";
+}
+
+std::string like_pattern(std::string_view word) {
+  std::string out = "%";
+  for (char c : word) {
+    if (c == '%' || c == '_' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "%";
+}
+
+std::vector<std::string> words(std::string_view q) {
+  std::vector<std::string> out;
+  auto folded = text::fold(q);
+  std::size_t i = 0;
+  while (i < folded.size()) {
+    while (i < folded.size() && folded[i] == ' ') ++i;
+    auto j = folded.find(' ', i);
+    if (j == std::string::npos) j = folded.size();
+    if (j > i) out.push_back(folded.substr(i, j - i));
+    i = j;
+    if (out.size() >= 8) break;
+  }
+  return out;
+}
+
+void add_search(std::string& sql, db::Params& params, std::string_view q, const char* column) {
+  for (auto& w : words(q)) {
+    sql += fmt::format(" AND {} LIKE ? ESCAPE '\\'", column);
+    params.emplace_back(like_pattern(w));
+  }
+}
+
+std::string org_where(const Scope& scope, const OrgFilter& f, db::Params& params, db::Connection& db) {
+  std::string sql = " WHERE " + scope_sql(scope, params);
+  add_search(sql, params, f.q, "o.search_text");
+  if (f.kind == "siae") {
+    sql += " AND o.kind IN ('ai', 'aci', 'ei', 'etti', 'eiti')";
+  } else if (!f.kind.empty()) {
+    sql += " AND o.kind = ?";
+    params.emplace_back(f.kind);
+  }
+  if (!f.region.empty()) {
+    sql += " AND o.region = ?";
+    params.emplace_back(f.region);
+  }
+  if (!f.department.empty()) {
+    sql += " AND o.department = ?";
+    params.emplace_back(f.department);
+  }
+  if (f.within) {
+    auto r = db.query("SELECT path FROM organisations WHERE id = ?", {*f.within});
+    auto range = subtree_range(r.empty() ? std::string("/none/") : r.rows[0].text(0));
+    sql += " AND o.path >= ? AND o.path < ?";
+    params.emplace_back(range.low);
+    params.emplace_back(range.high);
+  }
+  return sql;
+}
+
+std::string org_search_text(const OrganisationInput& in) {
+  return text::fold(fmt::format("{} {} {} {} {} {}", in.name, in.commune, normalize_siret(in.siret), in.postcode,
+                                in.department, in.email));
+}
+
+std::optional<std::string> opt_siret(const OrganisationInput& in) {
+  auto s = normalize_siret(in.siret);
+  if (s.empty()) return std::nullopt;
+  return s;
+}
+
+std::string region_for(const OrganisationInput& in) {
+  if (!in.region.empty() || in.department.empty()) return in.region;
+  auto r = region_of_department(in.department);
+  return r ? std::string(*r) : std::string();
+}
+
+}  // namespace
+
+std::string sort_key(const Organisation& o, OrgSort sort) {
+  return sort == OrgSort::recent ? std::string() : o.sort_name;
+}
+
+std::vector<Organisation> list_organisations(db::Connection& db, const Scope& scope, const OrgFilter& f) {
+  db::Params params;
+  std::string sql = fmt::format("SELECT {} FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id", kOrgColumns);
+  sql += org_where(scope, f, params, db);
+  bool has_cursor = f.after_id > 0;
+  switch (f.sort) {
+    case OrgSort::name_asc:
+      if (has_cursor) {
+        sql += " AND (o.sort_name, o.id) > (?, ?)";
+        params.emplace_back(f.after_key);
+        params.emplace_back(f.after_id);
+      }
+      sql += " ORDER BY o.sort_name, o.id";
+      break;
+    case OrgSort::name_desc:
+      if (has_cursor) {
+        sql += " AND (o.sort_name, o.id) < (?, ?)";
+        params.emplace_back(f.after_key);
+        params.emplace_back(f.after_id);
+      }
+      sql += " ORDER BY o.sort_name DESC, o.id DESC";
+      break;
+    case OrgSort::recent:
+      if (has_cursor) {
+        sql += " AND o.id < ?";
+        params.emplace_back(f.after_id);
+      }
+      sql += " ORDER BY o.id DESC";
+      break;
+  }
+  sql += " LIMIT ?";
+  params.emplace_back(f.limit);
+  std::vector<Organisation> out;
+  for (auto& row : db.query(sql, params).rows) out.push_back(read_org(row));
+  return out;
+}
+
+std::int64_t count_organisations(db::Connection& db, const Scope& scope, const OrgFilter& f) {
+  db::Params params;
+  std::string sql = "SELECT COUNT(*) FROM organisations o" + org_where(scope, f, params, db);
+  return db.query(sql, params).rows.at(0).integer(0);
+}
+
+std::optional<Organisation> get_organisation(db::Connection& db, const Scope& scope, std::int64_t id) {
+  db::Params params{id};
+  auto sql = fmt::format("SELECT {} FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.id = ? AND {}",
+                         kOrgColumns, scope_sql(scope, params));
+  auto r = db.query(sql, params);
+  if (r.empty()) return std::nullopt;
+  return read_org(r.rows[0]);
+}
+
+std::optional<Organisation> find_organisation_by_siret(db::Connection& db, const Scope& scope, const std::string& siret) {
+  db::Params params{normalize_siret(siret)};
+  auto sql = fmt::format("SELECT {} FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.siret = ? AND {}",
+                         kOrgColumns, scope_sql(scope, params));
+  auto r = db.query(sql, params);
+  if (r.empty()) return std::nullopt;
+  return read_org(r.rows[0]);
+}
+
+std::vector<Organisation> subtree(db::Connection& db, const Organisation& root, int limit) {
+  auto range = subtree_range(root.path);
+  auto sql = fmt::format(
+      "SELECT {} FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id "
+      "WHERE o.path >= ? AND o.path < ? ORDER BY o.path LIMIT ?",
+      kOrgColumns);
+  std::vector<Organisation> out;
+  for (auto& row : db.query(sql, {range.low, range.high, limit}).rows) out.push_back(read_org(row));
+  return out;
+}
+
+std::int64_t create_organisation(db::Connection& db, const OrganisationInput& in, const std::optional<Organisation>& parent) {
+  auto now = auth::now_utc();
+  auto r = db.query(
+      "INSERT INTO organisations (name, sort_name, search_text, kind, siret, address, postcode, commune, commune_insee, "
+      "department, region, email, phone, website, parent_id, path, created_at, updated_at) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '', ?, ?) RETURNING id",
+      {text::trim(in.name), text::fold(text::trim(in.name)), org_search_text(in), in.kind, opt_siret(in),
+       text::trim(in.address), in.postcode, text::trim(in.commune), in.commune_insee, in.department, region_for(in),
+       text::trim(in.email), text::trim(in.phone), text::trim(in.website),
+       parent ? db::Value(parent->id) : db::Value(nullptr), now, now});
+  auto id = r.rows.at(0).integer(0);
+  db.query("UPDATE organisations SET path = ? WHERE id = ?", {child_path(parent ? parent->path : "", id), id});
+  return id;
+}
+
+void update_organisation(db::Connection& db, const Organisation& current, const OrganisationInput& in,
+                         const std::optional<Organisation>& parent) {
+  db.query(
+      "UPDATE organisations SET name = ?, sort_name = ?, search_text = ?, kind = ?, siret = ?, address = ?, "
+      "postcode = ?, commune = ?, commune_insee = ?, department = ?, region = ?, email = ?, phone = ?, website = ?, "
+      "parent_id = ?, updated_at = ? WHERE id = ?",
+      {text::trim(in.name), text::fold(text::trim(in.name)), org_search_text(in), in.kind, opt_siret(in),
+       text::trim(in.address), in.postcode, text::trim(in.commune), in.commune_insee, in.department, region_for(in),
+       text::trim(in.email), text::trim(in.phone), text::trim(in.website),
+       parent ? db::Value(parent->id) : db::Value(nullptr), auth::now_utc(), current.id});
+  auto new_path = child_path(parent ? parent->path : "", current.id);
+  if (new_path != current.path) {
+    // The whole subtree moves with it: one range update on the path index.
+    auto range = subtree_range(current.path);
+    db.query("UPDATE organisations SET path = ? || substr(path, ?) WHERE path >= ? AND path < ?",
+             {new_path, static_cast<std::int64_t>(current.path.size() + 1), range.low, range.high});
+  }
+}
+
+// --- Contacts ------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kContactColumns =
+    "c.id, c.first_name, c.last_name, c.function_title, c.email, c.phone, c.mailing_consent, "
+    "COALESCE(c.mailing_consent_at, ''), c.sort_name, c.created_at, c.updated_at";
+
+Contact read_contact(const db::Row& r) {
+  Contact c;
+  c.id = r.integer(0);
+  c.first_name = r.text(1);
+  c.last_name = r.text(2);
+  c.function_title = r.text(3);
+  c.email = r.text(4);
+  c.phone = r.text(5);
+  c.mailing_consent = r.integer(6) != 0;
+  c.mailing_consent_at = r.text(7);
+  c.sort_name = r.text(8);
+  c.created_at = r.text(9);
+  c.updated_at = r.text(10);
+  return c;
+}
+
+std::string contact_where(const Scope& scope, const ContactFilter& f, db::Params& params) {
+  std::string inner;
+  std::string sql =
+      " WHERE EXISTS (SELECT 1 FROM contact_organisations co JOIN organisations o ON o.id = co.organisation_id "
+      "WHERE co.contact_id = c.id AND " +
+      scope_sql(scope, params);
+  if (f.organisation_id) {
+    sql += " AND o.id = ?";
+    params.emplace_back(*f.organisation_id);
+  }
+  sql += ")";
+  add_search(sql, params, f.q, "c.search_text");
+  if (f.consent) {
+    sql += " AND c.mailing_consent = ?";
+    params.emplace_back(*f.consent ? 1 : 0);
+  }
+  return sql;
+}
+
+// One query for the organisations of all listed contacts (no N+1).
+void attach_organisations(db::Connection& db, const Scope& scope, std::vector<Contact>& contacts) {
+  if (contacts.empty()) return;
+  db::Params params;
+  std::string ids;
+  for (auto& c : contacts) {
+    ids += ids.empty() ? "?" : ", ?";
+    params.emplace_back(c.id);
+  }
+  auto sql = fmt::format(
+      "SELECT co.contact_id, o.id, o.name FROM contact_organisations co JOIN organisations o ON o.id = co.organisation_id "
+      "WHERE co.contact_id IN ({}) AND {} ORDER BY o.sort_name",
+      ids, scope_sql(scope, params));
+  for (auto& row : db.query(sql, params).rows)
+    for (auto& c : contacts)
+      if (c.id == row.integer(0)) c.organisations.push_back({row.integer(1), row.text(2)});
+}
+
+std::string contact_search_text(const ContactInput& in) {
+  return text::fold(fmt::format("{} {} {} {} {}", in.last_name, in.first_name, in.email, in.function_title, in.phone));
+}
+
+}  // namespace
+
+std::vector<Contact> list_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f) {
+  db::Params params;
+  auto sql = fmt::format("SELECT {} FROM contacts c", kContactColumns) + contact_where(scope, f, params);
+  if (f.after_id > 0) {
+    sql += " AND (c.sort_name, c.id) > (?, ?)";
+    params.emplace_back(f.after_key);
+    params.emplace_back(f.after_id);
+  }
+  sql += " ORDER BY c.sort_name, c.id LIMIT ?";
+  params.emplace_back(f.limit);
+  std::vector<Contact> out;
+  for (auto& row : db.query(sql, params).rows) out.push_back(read_contact(row));
+  attach_organisations(db, scope, out);
+  return out;
+}
+
+std::int64_t count_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f) {
+  db::Params params;
+  auto sql = "SELECT COUNT(*) FROM contacts c" + contact_where(scope, f, params);
+  return db.query(sql, params).rows.at(0).integer(0);
+}
+
+std::optional<Contact> get_contact(db::Connection& db, const Scope& scope, std::int64_t id) {
+  db::Params params;
+  auto sql = fmt::format("SELECT {} FROM contacts c", kContactColumns) + contact_where(scope, {}, params) + " AND c.id = ?";
+  params.emplace_back(id);
+  auto r = db.query(sql, params);
+  if (r.empty()) return std::nullopt;
+  std::vector<Contact> one{read_contact(r.rows[0])};
+  attach_organisations(db, scope, one);
+  return one[0];
+}
+
+std::vector<Contact> contacts_of_organisation(db::Connection& db, std::int64_t organisation_id) {
+  auto sql = fmt::format(
+      "SELECT {} FROM contacts c JOIN contact_organisations co ON co.contact_id = c.id WHERE co.organisation_id = ? "
+      "ORDER BY c.sort_name, c.id LIMIT 200",
+      kContactColumns);
+  std::vector<Contact> out;
+  for (auto& row : db.query(sql, {organisation_id}).rows) out.push_back(read_contact(row));
+  return out;
+}
+
+std::int64_t create_contact(db::Connection& db, const ContactInput& in) {
+  auto now = auth::now_utc();
+  bool consent = in.mailing_consent == "1";
+  auto r = db.query(
+      "INSERT INTO contacts (first_name, last_name, sort_name, search_text, function_title, email, phone, "
+      "mailing_consent, mailing_consent_at, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+      {text::trim(in.first_name), text::trim(in.last_name),
+       text::fold(text::trim(in.last_name) + " " + text::trim(in.first_name)), contact_search_text(in),
+       text::trim(in.function_title), text::trim(in.email), text::trim(in.phone), consent ? 1 : 0,
+       consent ? db::Value(now) : db::Value(nullptr), now, now});
+  auto id = r.rows.at(0).integer(0);
+  for (auto& org : in.organisation_ids)
+    db.query("INSERT INTO contact_organisations (contact_id, organisation_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+             {id, std::stoll(org)});
+  return id;
+}
+
+void update_contact(db::Connection& db, const Scope& scope, std::int64_t id, const ContactInput& in) {
+  auto now = auth::now_utc();
+  bool consent = in.mailing_consent == "1";
+  db.query(
+      "UPDATE contacts SET first_name = ?, last_name = ?, sort_name = ?, search_text = ?, function_title = ?, "
+      "email = ?, phone = ?, mailing_consent_at = CASE WHEN ? = 1 AND mailing_consent = 0 THEN ? "
+      "WHEN ? = 0 THEN NULL ELSE mailing_consent_at END, mailing_consent = ?, updated_at = ? WHERE id = ?",
+      {text::trim(in.first_name), text::trim(in.last_name),
+       text::fold(text::trim(in.last_name) + " " + text::trim(in.first_name)), contact_search_text(in),
+       text::trim(in.function_title), text::trim(in.email), text::trim(in.phone), consent ? 1 : 0, now,
+       consent ? 1 : 0, consent ? 1 : 0, now, id});
+  // Links to organisations outside the caller's scope are not theirs to remove.
+  db::Params params{id};
+  auto sql = "DELETE FROM contact_organisations WHERE contact_id = ? AND organisation_id IN (SELECT o.id FROM organisations o WHERE " +
+             scope_sql(scope, params) + ")";
+  db.query(sql, params);
+  for (auto& org : in.organisation_ids)
+    db.query("INSERT INTO contact_organisations (contact_id, organisation_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+             {id, std::stoll(org)});
+}
+
+}  // namespace passerelle::network

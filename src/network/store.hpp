@@ -1,0 +1,89 @@
+#pragma once
+// SQL of the network module, always filtered by the caller's scope: the
+// materialized paths of the organisations where they hold a role.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/db/database.hpp"
+#include "network/rules.hpp"
+
+namespace passerelle::network {
+
+using Scope = std::vector<std::string>;  // roots of the caller's subtrees ("/1/5/"); empty = sees nothing
+
+struct Organisation {
+  std::int64_t id = 0;
+  std::string name, kind, siret, address, postcode, commune, commune_insee, department, region, email, phone, website;
+  std::optional<std::int64_t> parent_id;
+  std::string parent_name, parent_siret, path, created_at, updated_at, sort_name;
+};
+
+// Sorts of the directory: by name (A→Z or Z→A) or most recently created first.
+enum class OrgSort { name_asc, name_desc, recent };
+
+struct OrgFilter {
+  std::string q;           // words, accent-insensitive, all must match
+  std::string kind;        // a kind code, or "siae" for every SIAE kind
+  std::string region, department;
+  std::optional<std::int64_t> within;  // subtree of this organisation
+  OrgSort sort = OrgSort::name_asc;
+  std::string after_key;   // keyset cursor: sort key and id of the last row shown
+  std::int64_t after_id = 0;
+  int limit = 50;
+};
+
+std::vector<Organisation> list_organisations(db::Connection& db, const Scope& scope, const OrgFilter& filter);
+std::int64_t count_organisations(db::Connection& db, const Scope& scope, const OrgFilter& filter);
+std::optional<Organisation> get_organisation(db::Connection& db, const Scope& scope, std::int64_t id);
+std::optional<Organisation> find_organisation_by_siret(db::Connection& db, const Scope& scope, const std::string& siret);
+// The organisation and its descendants ordered by path (tree page), at most `limit`.
+std::vector<Organisation> subtree(db::Connection& db, const Organisation& root, int limit);
+
+// Normalized values (SIRET without spaces, region filled). `parent` must have
+// been checked against the caller's scope. Throws db::Error(constraint) on a
+// duplicate SIRET.
+std::int64_t create_organisation(db::Connection& db, const OrganisationInput& input,
+                                 const std::optional<Organisation>& parent);
+// Moves the subtree when the parent changes.
+void update_organisation(db::Connection& db, const Organisation& current, const OrganisationInput& input,
+                         const std::optional<Organisation>& parent);
+
+// Keyset value of a row for a sort.
+std::string sort_key(const Organisation& o, OrgSort sort);
+
+// --- Contacts ----------------------------------------------------------------
+
+struct ContactOrganisation {
+  std::int64_t id = 0;
+  std::string name;
+};
+
+struct Contact {
+  std::int64_t id = 0;
+  std::string first_name, last_name, function_title, email, phone, sort_name, created_at, updated_at;
+  bool mailing_consent = false;
+  std::string mailing_consent_at;
+  std::vector<ContactOrganisation> organisations;  // only those in the caller's scope
+};
+
+struct ContactFilter {
+  std::string q;
+  std::optional<std::int64_t> organisation_id;
+  std::optional<bool> consent;
+  std::string after_key;
+  std::int64_t after_id = 0;
+  int limit = 50;
+};
+
+// A contact is visible when one of their organisations is in scope.
+std::vector<Contact> list_contacts(db::Connection& db, const Scope& scope, const ContactFilter& filter);
+std::int64_t count_contacts(db::Connection& db, const Scope& scope, const ContactFilter& filter);
+std::optional<Contact> get_contact(db::Connection& db, const Scope& scope, std::int64_t id);
+std::vector<Contact> contacts_of_organisation(db::Connection& db, std::int64_t organisation_id);
+std::int64_t create_contact(db::Connection& db, const ContactInput& input);
+// Replaces the organisations that are in the caller's scope; others are kept.
+void update_contact(db::Connection& db, const Scope& scope, std::int64_t id, const ContactInput& input);
+
+}  // namespace passerelle::network
