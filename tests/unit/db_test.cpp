@@ -295,7 +295,9 @@ TEST_P(DbTest, MisusedQueryIsAnError) {
 
 TEST_P(DbTest, StatementCacheStaysBounded) {
   auto c = db_->acquire();
-  for (int i = 0; i < 600; ++i) EXPECT_EQ(c->query("SELECT " + std::to_string(i) + " + ?", {1}).rows[0].integer(0), i + 1);
+  for (int i = 0; i < 600; ++i) {  // 600 different SQL texts
+    EXPECT_EQ(c->query("SELECT " + std::to_string(i) + " + ?", {1}).rows[0].integer(0), i + 1);
+  }
   std::string listing = pg() ? "SELECT COUNT(*) FROM pg_prepared_statements" : "SELECT COUNT(*) FROM sqlite_stmt";
   EXPECT_LE(c->query(listing).rows[0].integer(0), 600 - 512 + 2);
 }
