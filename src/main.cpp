@@ -55,7 +55,8 @@ int usage() {
   bench-data --organisations N --contacts M   jeu de données de mesure
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
-PASSERELLE_THREADS, PASSERELLE_SECURE_COOKIES=1 derrière TLS.
+PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
+PASSERELLE_TRUST_PROXY=1 derrière un proxy inverse (adresse du client lue dans X-Forwarded-For).
 )";
   return 2;
 }
@@ -111,10 +112,12 @@ int cmd_serve() {
   options.port = static_cast<unsigned short>(std::stoi(listen.substr(colon + 1)));
   int cores = static_cast<int>(std::thread::hardware_concurrency());
   options.threads = std::stoi(env("PASSERELLE_THREADS", std::to_string(std::max(4, 2 * cores))));
+  options.read_timeout = std::chrono::seconds(std::stoi(env("PASSERELLE_READ_TIMEOUT", "20")));
   auto database = open_database(options.threads + 2);
   db::migrate(*database);
   web::AppSettings settings;
   settings.secure_cookies = env("PASSERELLE_SECURE_COOKIES", "0") == "1";
+  settings.trust_proxy = env("PASSERELLE_TRUST_PROXY", "0") == "1";
   web::App app(*database, settings);
 
   app.route("GET", "/healthz", web::Access::anyone(), [](web::Ctx& ctx) {

@@ -45,7 +45,7 @@ export function runCli(database, args, input) {
 }
 
 // Starts a server with the demo data loaded (unless demo: false).
-export async function startServer({ demo = true } = {}) {
+export async function startServer({ demo = true, env = {} } = {}) {
   const db = freshDatabase();
   const migrate = await runCli(db.url, ['migrate']);
   if (migrate.code !== 0) throw new Error('migrate failed: ' + migrate.stderr);
@@ -54,7 +54,7 @@ export async function startServer({ demo = true } = {}) {
     if (d.code !== 0) throw new Error('demo failed: ' + d.stderr + d.stdout);
   }
   const child = spawn(BIN, ['serve'], {
-    env: { ...process.env, PASSERELLE_DATABASE: db.url, PASSERELLE_LISTEN: '127.0.0.1:0', PASSERELLE_THREADS: '4' },
+    env: { ...process.env, PASSERELLE_DATABASE: db.url, PASSERELLE_LISTEN: '127.0.0.1:0', PASSERELLE_THREADS: '4', ...env },
   });
   let output = '';
   const port = await new Promise((resolve, reject) => {

@@ -120,14 +120,11 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void on_read_error(beast::error_code ec) {
+    // A client too slow to send its request is disconnected: the timer has
+    // already closed the socket (beast::tcp_stream), so no answer can follow.
     if (ec == bhttp::error::end_of_stream || ec == asio::error::operation_aborted || ec == beast::error::timeout ||
-        ec == asio::error::connection_reset || ec == asio::error::eof) {
-      if (ec == beast::error::timeout && busy_) {
-        send_error(408, "Délai dépassé", "La requête n'est pas arrivée à temps.");
-        return;
-      }
+        ec == asio::error::connection_reset || ec == asio::error::eof)
       return close();
-    }
     if (ec == bhttp::error::body_limit) {
       send_error(413, "Requête trop volumineuse", "Le contenu envoyé dépasse la taille maximale autorisée (10 Mo).");
       return;
@@ -180,6 +177,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void send_error(int status, std::string_view title, std::string_view detail) {
     keep_alive_ = false;
     busy_ = true;
+    linger_ = true;
     auto res = Response::problem(status, title, detail);
     metrics::record("-", "protocol_error", status, 0);
     send(std::move(res), false);
@@ -211,6 +209,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_write(bool keep_alive, beast::error_code ec, std::size_t) {
     response_.reset();
     serializer_.reset();
+    if (!ec && linger_) return linger();
     if (ec || !keep_alive) return close();
     read_request();
   }
@@ -220,6 +219,31 @@ class Session : public std::enable_shared_from_this<Session> {
     stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream_.close();
   }
+
+  // An error response (body too large, malformed request…) may leave the
+  // client still sending: closing at once would reset the connection and the
+  // client would never read the response. Like nginx's lingering close: stop
+  // sending, then read and discard what still comes, for a few seconds at most.
+  void linger() {
+    busy_ = false;  // a shutdown may close it at once
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if (ec) return close();
+    stream_.expires_after(kLingerTime);
+    discard_ = std::make_unique<char[]>(kDiscardSize);
+    drain();
+  }
+
+  void drain() {
+    stream_.async_read_some(asio::buffer(discard_.get(), kDiscardSize),
+                            [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                              if (ec) return self->close();
+                              self->drain();
+                            });
+  }
+
+  static constexpr auto kLingerTime = std::chrono::seconds(5);
+  static constexpr std::size_t kDiscardSize = 16 * 1024;
 
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
@@ -233,6 +257,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool keep_alive_ = false;
   bool busy_ = false;
   bool first_request_ = true;
+  bool linger_ = false;
+  std::unique_ptr<char[]> discard_;
   unsigned version_ = 11;
 };
 

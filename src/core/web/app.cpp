@@ -247,6 +247,11 @@ void App::route(std::string method, std::string pattern, Access access, RouteHan
 }
 
 http::Response App::handle(http::Request& req) {
+  if (settings_.trust_proxy) {
+    // The proxy appends the address it saw: the last entry is the one to trust.
+    auto forwarded = req.header("x-forwarded-for");
+    if (!forwarded.empty()) req.remote_addr = text::trim(forwarded.substr(forwarded.rfind(',') + 1));
+  }
   Ctx ctx(req, database_);
   http::Response res;
   try {

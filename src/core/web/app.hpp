@@ -77,6 +77,7 @@ using RouteHandler = std::function<http::Response(Ctx&)>;
 
 struct AppSettings {
   bool secure_cookies = false;  // Secure flag, behind TLS
+  bool trust_proxy = false;     // client address from X-Forwarded-For (behind a reverse proxy)
   auth::Settings auth;
 };
 
