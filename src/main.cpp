@@ -1,5 +1,5 @@
 // passerelle: the server and the administrator's command line.
-#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <termios.h>
@@ -104,7 +104,14 @@ int cmd_migrate() {
 
 int cmd_serve() {
   auto started = std::chrono::steady_clock::now();
-  spdlog::set_pattern("%v");
+  // One JSON line per request on stdout, buffered and flushed every second
+  // (and at once for warnings): a write(2) per request would cost more than
+  // most requests themselves.
+  auto logger = std::make_shared<spdlog::logger>("passerelle", std::make_shared<spdlog::sinks::ostream_sink_mt>(std::cout));
+  logger->set_pattern("%v");
+  logger->flush_on(spdlog::level::warn);
+  spdlog::set_default_logger(logger);
+  spdlog::flush_every(std::chrono::seconds(1));
   auto listen = env("PASSERELLE_LISTEN", "127.0.0.1:8080");
   auto colon = listen.rfind(':');
   http::ServerOptions options;
@@ -133,7 +140,12 @@ int cmd_serve() {
     res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     return res;
   });
-  app.route("GET", "/", web::Access::logged_in(), [](web::Ctx& ctx) {
+  // The home page counts up to 10 000 of each: beyond, "plus de 10 000".
+  constexpr std::int64_t kHomeCap = 10000;
+  auto capped = [](std::int64_t n) {
+    return n > kHomeCap ? std::string("plus de 10\u202f000") : std::to_string(n);
+  };
+  app.route("GET", "/", web::Access::logged_in(), [capped](web::Ctx& ctx) {
     auto scope = ctx.user().scope_roots();
     network::OrgFilter all;
     network::OrgFilter siae;
@@ -144,9 +156,9 @@ int cmd_serve() {
     boost::json::object data{{"title", "Accueil"},
                              {"name", ctx.user().display_name},
                              {"scopes", scopes},
-                             {"organisations", network::count_organisations(ctx.db(), scope, all)},
-                             {"members", network::count_organisations(ctx.db(), scope, siae)},
-                             {"contacts", network::count_contacts(ctx.db(), scope, {})}};
+                             {"organisations", capped(network::count_organisations(ctx.db(), scope, all, kHomeCap))},
+                             {"members", capped(network::count_organisations(ctx.db(), scope, siae, kHomeCap))},
+                             {"contacts", capped(network::count_contacts(ctx.db(), scope, {}, kHomeCap))}};
     return web::page(ctx, "core/home", std::move(data));
   });
   auth::register_routes(app);
@@ -157,9 +169,12 @@ int cmd_serve() {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
     spdlog::info("{{\"event\":\"listening\",\"address\":\"{}\",\"port\":{},\"threads\":{},\"startup_ms\":{:.1f}}}",
                  options.address, http::bound_port(), options.threads, ms);
+    spdlog::default_logger()->flush();
   };
   http::serve(options, [&app](http::Request& req) { return app.handle(req); });
   spdlog::info("{{\"event\":\"stopped\"}}");
+  spdlog::default_logger()->flush();
+  spdlog::shutdown();
   return 0;
 }
 

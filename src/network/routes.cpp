@@ -35,6 +35,17 @@ std::string query_keep(Ctx& ctx, std::initializer_list<const char*> names) {
   return out;
 }
 
+// Lists count at most this many rows: past it the page says "plus de 1 000"
+// and the user narrows the search, rather than every page view scanning the
+// whole directory.
+constexpr std::int64_t kCountCap = 1000;
+
+std::string format_count(std::int64_t n);
+
+std::string format_capped(std::int64_t n, std::int64_t cap) {
+  return n > cap ? "plus de " + format_count(cap) : format_count(n);
+}
+
 std::string format_count(std::int64_t n) {
   // French thousands separator: a narrow no-break space.
   auto s = std::to_string(n);
@@ -138,7 +149,7 @@ json::object list_data(Ctx& ctx) {
   auto filter = org_filter_from_query(ctx, false);
   auto scope = read_scope(ctx);
   auto rows = list_organisations(ctx.db(), scope, filter);
-  auto total = count_organisations(ctx.db(), scope, filter);
+  auto total = count_organisations(ctx.db(), scope, filter, kCountCap);
   json::array items;
   for (auto& o : rows) items.push_back(organisation_json(o));
   auto keep = query_keep(ctx, {"q", "type", "region", "departement", "parent", "tri"});
@@ -156,7 +167,7 @@ json::object list_data(Ctx& ctx) {
   return json::object{{"title", "Organisations"},
                       {"items", items},
                       {"count", rows.size()},
-                      {"total", format_count(total)},
+                      {"total", format_capped(total, kCountCap)},
                       {"total_plural", total > 1},
                       {"empty", rows.empty()},
                       {"q", ctx.req.query("q")},
@@ -459,7 +470,7 @@ void register_routes(web::App& app) {
     f.after_key = ctx.req.query("apres");
     auto scope = read_scope(ctx);
     auto rows = list_contacts(ctx.db(), scope, f);
-    auto total = count_contacts(ctx.db(), scope, f);
+    auto total = count_contacts(ctx.db(), scope, f, kCountCap);
     json::array items;
     for (auto& c : rows) items.push_back(contact_json(c));
     auto keep = query_keep(ctx, {"q", "organisation", "consentement"});
@@ -467,7 +478,7 @@ void register_routes(web::App& app) {
     if (static_cast<int>(rows.size()) == f.limit)
       next = fmt::format("/contacts?{}{}apres={}&apres_id={}", keep, keep.empty() ? "" : "&",
                          http::url_encode(rows.back().sort_name), rows.back().id);
-    json::object data{{"title", "Contacts"}, {"items", items}, {"total", format_count(total)}, {"empty", rows.empty()},
+    json::object data{{"title", "Contacts"}, {"items", items}, {"total", format_capped(total, kCountCap)}, {"empty", rows.empty()},
                       {"q", f.q},           {"next", next},   {"paged", f.after_id > 0},
                       {"first", "/contacts" + (keep.empty() ? "" : "?" + keep)},
                       {"consent_yes", consent == "oui"}, {"consent_no", consent == "non"},

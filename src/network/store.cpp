@@ -1,5 +1,9 @@
 #include "network/store.hpp"
 
+#include <chrono>
+#include <map>
+#include <mutex>
+
 #include <fmt/format.h>
 
 #include "core/auth/auth.hpp"
@@ -37,6 +41,36 @@ Organisation read_org(const db::Row& r) {
   o.sort_name = r.text(18);
   o.parent_siret = r.text(19);
   return o;
+}
+
+// Number of organisations under a path, cached for a minute: it tells
+// whether a scope is narrow (read it through the path index) or broad (walk
+// the sort index and filter, stopping at the first page).
+std::int64_t subtree_size(db::Connection& db, const std::string& path) {
+  static std::mutex mutex;
+  static std::map<std::string, std::pair<std::int64_t, std::chrono::steady_clock::time_point>> cache;
+  auto now = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mutex);
+    auto it = cache.find(path);
+    if (it != cache.end() && now - it->second.second < std::chrono::minutes(1)) return it->second.first;
+  }
+  auto range = subtree_range(path);
+  auto n = db.query("SELECT COUNT(*) FROM organisations WHERE path >= ? AND path < ?", {range.low, range.high})
+               .rows.at(0)
+               .integer(0);
+  std::lock_guard lock(mutex);
+  if (cache.size() > 1000) cache.clear();
+  cache[path] = {n, now};
+  return n;
+}
+
+constexpr std::int64_t kBroadScope = 2000;
+
+bool broad(db::Connection& db, const Scope& scope) {
+  std::int64_t total = 0;
+  for (auto& root : scope) total += subtree_size(db, root);
+  return total > kBroadScope;
 }
 
 // "(o.path >= ? AND o.path < ?) OR …" for every root of the scope.
@@ -85,7 +119,10 @@ void add_search(std::string& sql, db::Params& params, std::string_view q, const 
 }
 
 std::string org_where(const Scope& scope, const OrgFilter& f, db::Params& params, db::Connection& db) {
-  std::string sql = " WHERE " + scope_sql(scope, params);
+  // In a broad scope the path index would visit every row before sorting;
+  // "path || ''" keeps the planner on the (sort_name, id) index instead.
+  bool use_path_index = !broad(db, scope);
+  std::string sql = " WHERE " + scope_sql(scope, params, use_path_index ? "o.path" : "(o.path || '')");
   add_search(sql, params, f.q, "o.search_text");
   if (f.kind == "siae") {
     sql += " AND o.kind IN ('ai', 'aci', 'ei', 'etti', 'eiti')";
@@ -171,10 +208,14 @@ std::vector<Organisation> list_organisations(db::Connection& db, const Scope& sc
   return out;
 }
 
-std::int64_t count_organisations(db::Connection& db, const Scope& scope, const OrgFilter& f) {
+std::int64_t count_organisations(db::Connection& db, const Scope& scope, const OrgFilter& f, std::int64_t cap) {
   db::Params params;
-  std::string sql = "SELECT COUNT(*) FROM organisations o" + org_where(scope, f, params, db);
-  return db.query(sql, params).rows.at(0).integer(0);
+  std::string sql = "SELECT 1 FROM organisations o" + org_where(scope, f, params, db);
+  if (cap > 0) {
+    sql += " LIMIT ?";
+    params.emplace_back(cap + 1);
+  }
+  return db.query("SELECT COUNT(*) FROM (" + sql + ") counted", params).rows.at(0).integer(0);
 }
 
 std::optional<Organisation> get_organisation(db::Connection& db, const Scope& scope, std::int64_t id) {
@@ -323,10 +364,14 @@ std::vector<Contact> list_contacts(db::Connection& db, const Scope& scope, const
   return out;
 }
 
-std::int64_t count_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f) {
+std::int64_t count_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f, std::int64_t cap) {
   db::Params params;
-  auto sql = "SELECT COUNT(*) FROM contacts c" + contact_where(scope, f, params);
-  return db.query(sql, params).rows.at(0).integer(0);
+  auto sql = "SELECT 1 FROM contacts c" + contact_where(scope, f, params);
+  if (cap > 0) {
+    sql += " LIMIT ?";
+    params.emplace_back(cap + 1);
+  }
+  return db.query("SELECT COUNT(*) FROM (" + sql + ") counted", params).rows.at(0).integer(0);
 }
 
 std::optional<Contact> get_contact(db::Connection& db, const Scope& scope, std::int64_t id) {

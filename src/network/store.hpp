@@ -35,7 +35,8 @@ struct OrgFilter {
 };
 
 std::vector<Organisation> list_organisations(db::Connection& db, const Scope& scope, const OrgFilter& filter);
-std::int64_t count_organisations(db::Connection& db, const Scope& scope, const OrgFilter& filter);
+// Exact count, or at most cap + 1 when cap > 0 (pages say "plus de 1 000").
+std::int64_t count_organisations(db::Connection& db, const Scope& scope, const OrgFilter& filter, std::int64_t cap = 0);
 std::optional<Organisation> get_organisation(db::Connection& db, const Scope& scope, std::int64_t id);
 std::optional<Organisation> find_organisation_by_siret(db::Connection& db, const Scope& scope, const std::string& siret);
 // The organisation and its descendants ordered by path (tree page), at most `limit`.
@@ -79,7 +80,7 @@ struct ContactFilter {
 
 // A contact is visible when one of their organisations is in scope.
 std::vector<Contact> list_contacts(db::Connection& db, const Scope& scope, const ContactFilter& filter);
-std::int64_t count_contacts(db::Connection& db, const Scope& scope, const ContactFilter& filter);
+std::int64_t count_contacts(db::Connection& db, const Scope& scope, const ContactFilter& filter, std::int64_t cap = 0);
 std::optional<Contact> get_contact(db::Connection& db, const Scope& scope, std::int64_t id);
 std::vector<Contact> contacts_of_organisation(db::Connection& db, std::int64_t organisation_id);
 std::int64_t create_contact(db::Connection& db, const ContactInput& input);

@@ -54,9 +54,11 @@ http::Response account_page(Ctx& ctx, const std::string& new_token, const std::s
                             const std::string& error, int status = 200) {
   auto& u = ctx.user();
   array grants;
-  for (auto& g : u.grants)
-    grants.push_back(object{{"role", g.role}, {"organisation", g.organisation_name},
-                            {"organisation_id", g.organisation_id}});
+  for (auto& g : u.grants) {
+    object grant{{"role", g.role}, {"organisation", g.organisation_name}, {"organisation_id", g.organisation_id}};
+    grant["is_" + g.role] = true;  // the template holds the French label of each role
+    grants.push_back(std::move(grant));
+  }
   array tokens;
   for (auto& t : list_tokens(ctx.db(), u.id))
     tokens.push_back(object{{"id", t.id},
@@ -127,11 +129,22 @@ void register_routes(web::App& app) {
     auto entries = audit::search(ctx.db(), f);
     bool more = entries.size() > 50;
     if (more) entries.pop_back();
+    static const std::pair<const char*, const char*> kActions[] = {
+        {"login", "Connexion"},          {"login_failed", "Connexion échouée"},
+        {"login_throttled", "Connexion bloquée"}, {"logout", "Déconnexion"},
+        {"create", "Création"},          {"update", "Modification"},
+        {"import", "Import"},            {"export", "Export"},
+        {"token_create", "Jeton créé"},  {"token_revoke", "Jeton révoqué"}};
+    auto action_label = [&](const std::string& code) -> std::string {
+      for (auto& [c, label] : kActions)
+        if (code == c) return label;
+      return code;
+    };
     array rows;
     for (auto& e : entries)
       rows.push_back(object{{"at", web::french_datetime(e.at)},
                             {"user", e.user_email.empty() ? "—" : e.user_email},
-                            {"action", e.action},
+                            {"action", action_label(e.action)},
                             {"entity", e.entity},
                             {"entity_id", e.entity_id ? std::to_string(e.entity_id) : ""},
                             {"detail", e.detail},
@@ -141,12 +154,6 @@ void register_routes(web::App& app) {
       next = "/admin/journal?action=" + http::url_encode(f.action) + "&utilisateur=" + http::url_encode(f.user_email) +
              "&du=" + http::url_encode(f.from_date) + "&au=" + http::url_encode(f.to_date) +
              "&avant=" + std::to_string(entries.back().id);
-    static const std::pair<const char*, const char*> kActions[] = {
-        {"login", "Connexion"},          {"login_failed", "Connexion échouée"},
-        {"login_throttled", "Connexion bloquée"}, {"logout", "Déconnexion"},
-        {"create", "Création"},          {"update", "Modification"},
-        {"import", "Import"},            {"export", "Export"},
-        {"token_create", "Jeton créé"},  {"token_revoke", "Jeton révoqué"}};
     array actions;
     for (auto& [code, label] : kActions)
       actions.push_back(object{{"code", code}, {"label", label}, {"selected", f.action == code}});
