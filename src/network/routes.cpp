@@ -148,8 +148,9 @@ http::Response save_org(Ctx& ctx, const Organisation* existing) {
 json::object list_data(Ctx& ctx) {
   auto filter = org_filter_from_query(ctx, false);
   auto scope = read_scope(ctx);
-  auto rows = list_organisations(ctx.db(), scope, filter);
-  auto total = count_organisations(ctx.db(), scope, filter, kCountCap);
+  auto page = organisation_page(ctx.db(), scope, filter, kCountCap);
+  auto& rows = page.items;
+  auto total = page.total;
   json::array items;
   for (auto& o : rows) items.push_back(organisation_json(o));
   auto keep = query_keep(ctx, {"q", "type", "region", "departement", "parent", "tri"});

@@ -10,6 +10,7 @@ std::int64_t path_id(web::Ctx& ctx, const char* name) {
 
 std::optional<Organisation> resolve_parent(web::Ctx& ctx, const OrganisationInput& in, const Organisation* self,
                                            web::Errors& errors) {
+  if (web::find_error(errors, "parent_id")) return std::nullopt;  // one message per field
   if (in.parent_id.empty()) {
     // A root organisation (a new federation) is made from the command line.
     if (!self || self->parent_id)
@@ -31,6 +32,7 @@ std::optional<Organisation> resolve_parent(web::Ctx& ctx, const OrganisationInpu
 }
 
 void check_contact_organisations(web::Ctx& ctx, const ContactInput& in, web::Errors& errors) {
+  if (web::find_error(errors, "organisation_ids")) return;  // one message per field
   for (auto& id : in.organisation_ids) {
     bool ok = id.size() <= 18 && id.find_first_not_of("0123456789") == std::string::npos &&
               get_organisation(ctx.db(), write_scope(ctx), std::stoll(id)).has_value();

@@ -171,7 +171,13 @@ std::string sort_key(const Organisation& o, OrgSort sort) {
   return sort == OrgSort::recent ? std::string() : o.sort_name;
 }
 
-std::vector<Organisation> list_organisations(db::Connection& db, const Scope& scope, const OrgFilter& f) {
+namespace {
+// `few_matches`: the filter keeps few rows, so reading them all and sorting
+// them beats walking the sort index (which would visit the whole directory
+// to find a handful); "sort_name || ''" keeps the planner off that index.
+std::vector<Organisation> query_organisations(db::Connection& db, const Scope& scope, const OrgFilter& f,
+                                              bool few_matches) {
+  const char* sort_column = few_matches ? "(o.sort_name || '')" : "o.sort_name";
   db::Params params;
   std::string sql = fmt::format("SELECT {} FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id", kOrgColumns);
   sql += org_where(scope, f, params, db);
@@ -183,7 +189,7 @@ std::vector<Organisation> list_organisations(db::Connection& db, const Scope& sc
         params.emplace_back(f.after_key);
         params.emplace_back(f.after_id);
       }
-      sql += " ORDER BY o.sort_name, o.id";
+      sql += fmt::format(" ORDER BY {}, o.id", sort_column);
       break;
     case OrgSort::name_desc:
       if (has_cursor) {
@@ -191,7 +197,7 @@ std::vector<Organisation> list_organisations(db::Connection& db, const Scope& sc
         params.emplace_back(f.after_key);
         params.emplace_back(f.after_id);
       }
-      sql += " ORDER BY o.sort_name DESC, o.id DESC";
+      sql += fmt::format(" ORDER BY {} DESC, o.id DESC", sort_column);
       break;
     case OrgSort::recent:
       if (has_cursor) {
@@ -206,6 +212,18 @@ std::vector<Organisation> list_organisations(db::Connection& db, const Scope& sc
   std::vector<Organisation> out;
   for (auto& row : db.query(sql, params).rows) out.push_back(read_org(row));
   return out;
+}
+}  // namespace
+
+std::vector<Organisation> list_organisations(db::Connection& db, const Scope& scope, const OrgFilter& f) {
+  return query_organisations(db, scope, f, false);
+}
+
+OrgPage organisation_page(db::Connection& db, const Scope& scope, const OrgFilter& f, std::int64_t count_cap) {
+  OrgPage page;
+  page.total = count_organisations(db, scope, f, count_cap);
+  page.items = query_organisations(db, scope, f, page.total <= count_cap && !f.q.empty());
+  return page;
 }
 
 std::int64_t count_organisations(db::Connection& db, const Scope& scope, const OrgFilter& f, std::int64_t cap) {

@@ -35,6 +35,15 @@ struct OrgFilter {
 };
 
 std::vector<Organisation> list_organisations(db::Connection& db, const Scope& scope, const OrgFilter& filter);
+// One page of the directory and its count (at most count_cap + 1), the
+// count choosing the query plan: a search with few matches reads and sorts
+// them, a broad one walks the sort index and stops at the page's end.
+struct OrgPage {
+  std::vector<Organisation> items;
+  std::int64_t total = 0;
+};
+OrgPage organisation_page(db::Connection& db, const Scope& scope, const OrgFilter& filter, std::int64_t count_cap);
+
 // Exact count, or at most cap + 1 when cap > 0 (pages say "plus de 1 000").
 std::int64_t count_organisations(db::Connection& db, const Scope& scope, const OrgFilter& filter, std::int64_t cap = 0);
 std::optional<Organisation> get_organisation(db::Connection& db, const Scope& scope, std::int64_t id);
