@@ -257,6 +257,61 @@ http::Response import_report(Ctx& ctx, std::int64_t import_id, const std::string
 
 // ---- Contacts -----------------------------------------------------------------
 
+ContactFilter contact_filter_from_query(Ctx& ctx) {
+  ContactFilter f;
+  f.q = ctx.req.query("q");
+  f.limit = kPageSize;
+  auto consent = ctx.req.query("consentement");
+  if (consent == "oui") f.consent = true;
+  if (consent == "non") f.consent = false;
+  try {
+    if (!ctx.req.query("organisation").empty()) f.organisation_id = std::stoll(ctx.req.query("organisation"));
+    if (!ctx.req.query("apres_id").empty()) f.after_id = std::stoll(ctx.req.query("apres_id"));
+  } catch (...) {
+    throw web::BadRequest{"Les paramètres de la liste sont invalides."};
+  }
+  f.after_key = ctx.req.query("apres");
+  return f;
+}
+
+// The export follows the list's filters, without pagination.
+http::Response export_contacts(Ctx& ctx, const std::string& format) {
+  auto f = contact_filter_from_query(ctx);
+  f.after_id = 0;
+  f.after_key.clear();
+  f.limit = 1000;
+  std::vector<std::vector<std::string>> rows{
+      {"id", "nom", "prenom", "fonction", "email", "telephone", "consentement_envois", "consentement_le", "organisations"}};
+  auto scope = read_scope(ctx);
+  while (true) {
+    auto page = list_contacts(ctx.db(), scope, f);
+    for (auto& c : page) {
+      std::string orgs;
+      for (auto& o : c.organisations) orgs += (orgs.empty() ? "" : " | ") + o.name;
+      rows.push_back({std::to_string(c.id), c.last_name, c.first_name, c.function_title, c.email, c.phone,
+                      c.mailing_consent ? "oui" : "non", c.mailing_consent_at.substr(0, 10), orgs});
+    }
+    if (static_cast<int>(page.size()) < f.limit) break;
+    f.after_key = page.back().sort_name;
+    f.after_id = page.back().id;
+  }
+  audit::record(ctx.db(), ctx.user().id, "export", "contact", 0,
+                fmt::format("{} lignes, format {}, filtres : {}", rows.size() - 1, format, ctx.req.query_string),
+                ctx.req.remote_addr);
+  http::Response res;
+  if (format == "xlsx") {
+    res.body = xlsx::workbook("Contacts", rows);
+    res.set_header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
+    res.set_header("Content-Disposition", "attachment; filename=\"contacts.xlsx\"");
+  } else {
+    bool comma = ctx.req.query("sep") == "virgule";
+    res.body = csv::write(rows, comma ? ',' : ';', !comma);
+    res.set_header("Content-Type", "text/csv; charset=utf-8");
+    res.set_header("Content-Disposition", "attachment; filename=\"contacts.csv\"");
+  }
+  return res;
+}
+
 ContactInput contact_input_from_form(Ctx& ctx) {
   ContactInput in;
   in.first_name = ctx.form("first_name");
@@ -456,19 +511,8 @@ void register_routes(web::App& app) {
 
   // Contacts
   app.route("GET", "/contacts", readers, [](Ctx& ctx) {
-    ContactFilter f;
-    f.q = ctx.req.query("q");
-    f.limit = kPageSize;
+    auto f = contact_filter_from_query(ctx);
     auto consent = ctx.req.query("consentement");
-    if (consent == "oui") f.consent = true;
-    if (consent == "non") f.consent = false;
-    try {
-      if (!ctx.req.query("organisation").empty()) f.organisation_id = std::stoll(ctx.req.query("organisation"));
-      if (!ctx.req.query("apres_id").empty()) f.after_id = std::stoll(ctx.req.query("apres_id"));
-    } catch (...) {
-      throw web::BadRequest{"Les paramètres de la liste sont invalides."};
-    }
-    f.after_key = ctx.req.query("apres");
     auto scope = read_scope(ctx);
     auto rows = list_contacts(ctx.db(), scope, f);
     auto total = count_contacts(ctx.db(), scope, f, kCountCap);
@@ -483,9 +527,12 @@ void register_routes(web::App& app) {
                       {"q", f.q},           {"next", next},   {"paged", f.after_id > 0},
                       {"first", "/contacts" + (keep.empty() ? "" : "?" + keep)},
                       {"consent_yes", consent == "oui"}, {"consent_no", consent == "non"},
-                      {"can_write", can_write(ctx)}};
+                      {"can_write", can_write(ctx)},
+                      {"export_query", keep}};
     return web::page(ctx, "network/contacts", std::move(data));
   });
+  app.route("GET", "/contacts/export.csv", writers, [](Ctx& ctx) { return export_contacts(ctx, "csv"); });
+  app.route("GET", "/contacts/export.xlsx", writers, [](Ctx& ctx) { return export_contacts(ctx, "xlsx"); });
   app.route("GET", "/contacts/nouveau", writers, [](Ctx& ctx) {
     ContactInput in;
     if (auto org = ctx.req.query("organisation"); !org.empty()) in.organisation_ids.push_back(org);
