@@ -67,6 +67,12 @@ std::string option(const std::vector<std::string>& args, const std::string& name
   return fallback;
 }
 
+// An organisation id typed on the command line; 0 (no organisation has it) when it is not a number.
+std::int64_t id_option(const std::string& value) {
+  if (value.empty() || value.size() > 18 || value.find_first_not_of("0123456789") != std::string::npos) return 0;
+  return std::stoll(value);
+}
+
 bool flag(const std::vector<std::string>& args, const std::string& name) {
   return std::find(args.begin(), args.end(), name) != args.end();
 }
@@ -197,7 +203,7 @@ int cmd_user(const std::vector<std::string>& args) {
       std::cerr << "Un compte existe déjà pour " << email << ".\n";
       return 1;
     }
-    auto r = db.query("SELECT id FROM organisations WHERE id = ?", {std::stoll(org)});
+    auto r = db.query("SELECT id FROM organisations WHERE id = ?", {id_option(org)});
     if (r.empty()) {
       std::cerr << "Organisation " << org << " introuvable.\n";
       return 1;
@@ -209,7 +215,7 @@ int cmd_user(const std::vector<std::string>& args) {
     }
     db::Transaction tx(db);
     auto id = auth::add_user(db, email, name, password);
-    auth::grant_role(db, id, std::stoll(org), role);
+    auth::grant_role(db, id, id_option(org), role);
     audit::record(db, 0, "create", "user", id, fmt::format("{} ({} à l'organisation {}) — ligne de commande", email, role, org));
     tx.commit();
     std::cout << "Compte créé : " << email << " (" << role << ")\n";
@@ -271,7 +277,7 @@ int cmd_import(const std::vector<std::string>& args) {
   network::Scope everything{""};  // the command line is the administrator's tool: whole forest
   std::optional<network::Organisation> parent;
   if (auto p = option(args, "--parent"); !p.empty()) {
-    parent = network::get_organisation(db, everything, std::stoll(p));
+    parent = network::get_organisation(db, everything, id_option(p));
     if (!parent) {
       std::cerr << "Organisation parente " << p << " introuvable.\n";
       return 1;

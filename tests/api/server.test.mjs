@@ -57,7 +57,10 @@ test('oversized headers get 431, a malformed request 400', async () => {
   const server = await startServer({ demo: false });
   try {
     const big = 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ' + 'a'.repeat(20000) + '\r\n\r\n';
-    assert.match(await rawExchange(server.port, [big]), /^HTTP\/1\.1 431/);
+    const tooBig = await rawExchange(server.port, [big]);
+    assert.match(tooBig, /^HTTP\/1\.1 431/);
+    assert.match(tooBig, /X-Content-Type-Options: nosniff/i, 'protocol errors carry the security headers too');
+    assert.match(tooBig, /Content-Security-Policy: default-src 'none'/i);
     assert.match(await rawExchange(server.port, ['NOT HTTP AT ALL\r\n\r\n']), /^HTTP\/1\.1 400/);
     assert.equal((await fetch(server.url + '/healthz')).status, 200);
   } finally {

@@ -39,6 +39,8 @@ export function runCli(database, args, input) {
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
+    // A command may exit without reading its input (a refused argument): EPIPE is not an error here.
+    child.stdin.on('error', () => {});
     if (input !== undefined) child.stdin.end(input); else child.stdin.end();
     child.on('close', (code) => resolve({ code, stdout, stderr }));
   });

@@ -1,5 +1,7 @@
 #include "core/auth/routes.hpp"
 
+#include <algorithm>
+
 #include "core/auth/audit.hpp"
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
@@ -11,9 +13,11 @@ using web::Ctx;
 using web::json::array;
 using web::json::object;
 
-// Only local paths are accepted as a post-login destination (no open redirect).
+// Only local paths are accepted as a post-login destination (no open redirect),
+// without control characters (a CR or LF would split the Location header).
 std::string safe_next(const std::string& next) {
   if (next.empty() || next[0] != '/' || next.starts_with("//") || next.find('\\') != std::string::npos) return "/";
+  if (std::any_of(next.begin(), next.end(), [](unsigned char c) { return c < 0x20 || c == 0x7F; })) return "/";
   return next;
 }
 
@@ -44,6 +48,8 @@ http::Response do_login(Ctx& ctx, bool secure) {
   if (result.error == LoginError::disabled)
     return login_form(ctx, email, "Ce compte est désactivé. Contactez votre administrateur.", 403);
   if (result.error) return login_form(ctx, email, "Adresse e-mail ou mot de passe incorrect.", 401);
+  // The session open in this browser, if any, ends: only the new id is valid.
+  if (ctx.principal && !ctx.principal->via_token) logout(ctx.db(), *ctx.principal);
   auto res = http::Response::redirect(safe_next(ctx.form("next")));
   res.headers.emplace_back("Set-Cookie", "passerelle_session=" + *result.session_token +
                                              "; Path=/; HttpOnly; SameSite=Lax" + (secure ? "; Secure" : ""));
@@ -102,12 +108,11 @@ void register_routes(web::App& app) {
   });
 
   app.route("POST", "/compte/jetons/{id}/revoquer", web::Access::logged_in(), [](Ctx& ctx) {
-    std::int64_t id = 0;
-    try {
-      id = std::stoll(ctx.req.params["id"]);
-    } catch (...) {
+    // Digits only: "12abc" is not token 12.
+    const auto& raw = ctx.req.params["id"];
+    if (raw.empty() || raw.size() > 18 || raw.find_first_not_of("0123456789") != std::string::npos)
       throw web::NotFound{};
-    }
+    std::int64_t id = std::stoll(raw);
     if (!revoke_token(ctx.db(), ctx.user().id, id)) throw web::NotFound{};
     audit::record(ctx.db(), ctx.user().id, "token_revoke", "api_token", id, "", ctx.req.remote_addr);
     ctx.flash("Le jeton a été révoqué.");

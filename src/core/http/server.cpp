@@ -179,6 +179,12 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     linger_ = true;
     auto res = Response::problem(status, title, detail);
+    // The application never saw this request: the same protective headers
+    // as its own answers are set here.
+    res.set_header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+    res.set_header("X-Content-Type-Options", "nosniff");
+    res.set_header("X-Frame-Options", "DENY");
+    res.set_header("Cache-Control", "no-store");
     metrics::record("-", "protocol_error", status, 0);
     send(std::move(res), false);
   }
@@ -187,7 +193,15 @@ class Session : public std::enable_shared_from_this<Session> {
     auto out = std::make_shared<bhttp::response<bhttp::string_body>>();
     out->version(version_ ? version_ : 11);
     out->result(static_cast<unsigned>(res.status));
-    for (auto& [name, value] : res.headers) out->insert(name, value);
+    for (auto& [name, value] : res.headers) {
+      // Beast does not check header values: a CR or LF from user input would
+      // split the response. Such a header is a bug upstream; it is never sent.
+      if (name.find_first_of("\r\n") != std::string::npos || value.find_first_of("\r\n") != std::string::npos) {
+        spdlog::error("{{\"event\":\"header_dropped\",\"header\":\"{}\"}}", json_escape(name));
+        continue;
+      }
+      out->insert(name, value);
+    }
     out->set(bhttp::field::server, "passerelle");
     std::size_t length = res.body.size();
     if (!head) out->body() = std::move(res.body);

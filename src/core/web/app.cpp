@@ -4,6 +4,7 @@
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <ctime>
 #include <mutex>
 #include <unordered_map>
@@ -272,6 +273,7 @@ http::Response App::handle(http::Request& req) {
     spdlog::error("{{\"event\":\"error\",\"path\":\"{}\",\"error\":\"{}\"}}", req.path, e.what());
     res = error_page(ctx, 500, "Erreur interne", "Une erreur inattendue s'est produite. Réessayez dans un instant.");
   }
+  if (res.route.empty()) res.route = ctx.route;
   for (auto& [kind, message] : ctx.pending_flash)
     res.headers.emplace_back("Set-Cookie", cookie_header(kFlashCookie, http::url_encode(kind + "|" + message),
                                                          settings_.secure_cookies, 60));
@@ -282,7 +284,7 @@ http::Response App::handle(http::Request& req) {
 http::Response App::dispatch(http::Request& req, Ctx& ctx) {
   auto segments = split_path(req.path);
   const Route* match = nullptr;
-  bool path_matched = false;
+  std::vector<std::string> allowed;  // methods of the routes whose path matches
   std::map<std::string, std::string> params;
   std::string method = req.method == "HEAD" ? "GET" : req.method;
   for (auto& r : routes_) {
@@ -297,15 +299,17 @@ http::Response App::dispatch(http::Request& req, Ctx& ctx) {
         ok = s == segments[i];
     }
     if (!ok) continue;
-    path_matched = true;
+    if (std::find(allowed.begin(), allowed.end(), r.method) == allowed.end()) allowed.push_back(r.method);
     if (r.method != method) continue;
     match = &r;
     params = std::move(p);
     break;
   }
   if (!match) {
-    if (path_matched) {
+    if (!allowed.empty()) {
       auto res = error_page(ctx, 405, "Méthode non autorisée", "Cette action n'est pas possible sur cette adresse.");
+      if (std::find(allowed.begin(), allowed.end(), "GET") != allowed.end()) allowed.push_back("HEAD");
+      res.set_header("Allow", fmt::format("{}", fmt::join(allowed, ", ")));  // RFC 9110 §15.5.6
       res.route = "method_not_allowed";
       return res;
     }
@@ -314,6 +318,11 @@ http::Response App::dispatch(http::Request& req, Ctx& ctx) {
     return res;
   }
   req.params = std::move(params);
+  ctx.route = match->pattern;
+  // Query values reach SQL and pages like form fields: they must be UTF-8 text too.
+  for (auto& [k, v] : http::parse_urlencoded(req.query_string))
+    if (!text::is_valid_utf8(k) || !text::is_valid_utf8(v))
+      throw BadRequest{"L'adresse de la page contient des caractères invalides (encodage UTF-8 attendu)."};
 
   // Who is calling: a bearer token (API) or the session cookie.
   auto authorization = req.header("authorization");
@@ -347,14 +356,15 @@ http::Response App::dispatch(http::Request& req, Ctx& ctx) {
     // session's token (form field or header). Tokens (API) need none.
     bool unsafe = method != "GET";
     bool csrf_ok = true;
-    if (unsafe && ctx.principal && !ctx.principal->via_token) {
+    if (unsafe && match->access.public_route) {
+      // Forms before login (the login form): double-submit cookie, also when
+      // a session is already open (the login page left open in another tab).
+      auto sent = ctx.form("_csrf");
+      csrf_ok = !sent.empty() && constant_time_equal(sent, req.cookie(kPreCsrfCookie));
+    } else if (unsafe && ctx.principal && !ctx.principal->via_token) {
       auto sent = req.header("x-csrf-token");
       if (sent.empty()) sent = ctx.form("_csrf");
       csrf_ok = constant_time_equal(sent, ctx.principal->csrf_token);
-    } else if (unsafe && !ctx.principal && match->access.public_route) {
-      // Forms before login (the login form): double-submit cookie.
-      auto sent = ctx.form("_csrf");
-      csrf_ok = !sent.empty() && constant_time_equal(sent, req.cookie(kPreCsrfCookie));
     }
     if (!csrf_ok)
       res = error_page(ctx, 403, "Formulaire expiré",

@@ -45,6 +45,7 @@ class Ctx {
   Ctx(http::Request& req, db::Database& database) : req(req), database_(database) {}
   http::Request& req;
   std::optional<auth::Principal> principal;
+  std::string route;  // pattern of the matched route, for metrics and logs (also when a handler throws)
 
   db::Connection& db();  // leased on first use, returned at the end of the request
   const auth::User& user() const { return principal->user; }
