@@ -105,6 +105,8 @@ int cmd_migrate() {
   auto applied = db::migrate(*database);
   if (applied.empty()) std::cout << "Schéma à jour.\n";
   for (auto& name : applied) std::cout << "Migration appliquée : " << name << "\n";
+  if (auto n = network::rebuild_search_words(*database->acquire(), true))
+    std::cout << "Index de recherche reconstruit : " << n << " fiches.\n";
   return 0;
 }
 
@@ -128,6 +130,7 @@ int cmd_serve() {
   options.read_timeout = std::chrono::seconds(std::stoi(env("PASSERELLE_READ_TIMEOUT", "20")));
   auto database = open_database(options.threads + 2);
   db::migrate(*database);
+  network::rebuild_search_words(*database->acquire(), true);
   web::AppSettings settings;
   settings.secure_cookies = env("PASSERELLE_SECURE_COOKIES", "0") == "1";
   settings.trust_proxy = env("PASSERELLE_TRUST_PROXY", "0") == "1";

@@ -195,6 +195,21 @@ bool load_demo(db::Connection& db, std::ostream& out) {
   return true;
 }
 
+namespace {
+// The search words of freshly inserted rows (id, search_text), in one statement.
+void insert_words(db::Connection& db, const char* table, const char* owner, const db::Result& rows) {
+  std::string sql = fmt::format("INSERT INTO {} (word, {}) VALUES ", table, owner);
+  db::Params params;
+  for (auto& row : rows.rows)
+    for (auto& w : search_words(row.text(1))) {
+      sql += params.empty() ? "(?, ?)" : ", (?, ?)";
+      params.emplace_back(w);
+      params.emplace_back(row.integer(0));
+    }
+  if (!params.empty()) db.query(sql, params);
+}
+}  // namespace
+
 void load_bench_data(db::Connection& db, std::int64_t organisations, std::int64_t contacts, std::ostream& out) {
   std::mt19937_64 rng(20261125);
   auto pick = [&](auto& arr) -> const auto& { return arr[rng() % std::size(arr)]; };
@@ -237,7 +252,8 @@ void load_bench_data(db::Connection& db, std::int64_t organisations, std::int64_
                parent.integer(0), now, now})
         params.push_back(v);
     }
-    db.query(sql, params);
+    auto ids = db.query(sql + " RETURNING id, search_text", params);
+    insert_words(db, "organisation_words", "organisation_id", ids);
     tx.commit();
   }
   // Paths of the new organisations: parent path + own id.
@@ -265,7 +281,8 @@ void load_bench_data(db::Connection& db, std::int64_t organisations, std::int64_
         params.push_back(v);
       orgs_of_batch.push_back(ids.rows[rng() % ids.rows.size()].integer(0));
     }
-    auto r = db.query(sql + " RETURNING id", params);
+    auto r = db.query(sql + " RETURNING id, search_text", params);
+    insert_words(db, "contact_words", "contact_id", r);
     std::string link = "INSERT INTO contact_organisations (contact_id, organisation_id) VALUES ";
     db::Params link_params;
     for (std::size_t i = 0; i < r.rows.size(); ++i) {

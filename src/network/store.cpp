@@ -1,5 +1,7 @@
 #include "network/store.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <map>
 #include <mutex>
@@ -87,35 +89,64 @@ std::string scope_sql(const Scope& scope, db::Params& params, const char* column
   return sql + ")";
 }
 
-std::string like_pattern(std::string_view word) {
-  std::string out = "%";
-  for (char c : word) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
-std::vector<std::string> words(std::string_view q) {
+// The words a search matches, and the words of a query: folded (lower case,
+// no accents), split on anything that is not a letter or a digit.
+std::vector<std::string> split_words(std::string_view text, std::size_t at_most) {
   std::vector<std::string> out;
-  auto folded = text::fold(q);
-  std::size_t i = 0;
-  while (i < folded.size()) {
-    while (i < folded.size() && folded[i] == ' ') ++i;
-    auto j = folded.find(' ', i);
-    if (j == std::string::npos) j = folded.size();
-    if (j > i) out.push_back(folded.substr(i, j - i));
-    i = j;
-    if (out.size() >= 8) break;
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty() && std::find(out.begin(), out.end(), current) == out.end()) out.push_back(current);
+    current.clear();
+  };
+  for (unsigned char c : text::fold(text)) {
+    if (std::isalnum(c) || c >= 0x80)
+      current += static_cast<char>(c);
+    else
+      flush();
+    if (out.size() >= at_most) return out;
   }
+  flush();
+  if (out.size() > at_most) out.resize(at_most);
   return out;
 }
 
-void add_search(std::string& sql, db::Params& params, std::string_view q, const char* column) {
-  for (auto& w : words(q)) {
-    sql += fmt::format(" AND {} LIKE ? ESCAPE '\\'", column);
-    params.emplace_back(like_pattern(w));
+// Every query word must begin a word of the row: one index range per word on
+// <table>(word, <owner>), e.g. "ile" → ["ile", "ilf").
+void add_search(std::string& sql, db::Params& params, std::string_view q, const char* id_column,
+                const char* table, const char* owner) {
+  if (text::trim(q).empty()) return;
+  auto query_words = split_words(q, 8);
+  if (query_words.empty()) {
+    sql += " AND 1 = 0";  // only punctuation: nothing can match
+    return;
   }
+  for (auto& w : query_words) {
+    if (static_cast<unsigned char>(w.back()) < 0x7f) {
+      std::string high = w;
+      high.back() = static_cast<char>(high.back() + 1);
+      sql += fmt::format(" AND {} IN (SELECT {} FROM {} WHERE word >= ? AND word < ?)", id_column, owner, table);
+      params.emplace_back(w);
+      params.emplace_back(high);
+    } else {
+      sql += fmt::format(" AND {} IN (SELECT {} FROM {} WHERE word LIKE ?)", id_column, owner, table);
+      params.emplace_back(w + "%");
+    }
+  }
+}
+
+// Replaces the indexed words of one row.
+void store_words(db::Connection& db, const char* table, const char* owner, std::int64_t id, std::string_view text) {
+  db.query(fmt::format("DELETE FROM {} WHERE {} = ?", table, owner), {id});
+  auto words = split_words(text, 200);
+  if (words.empty()) return;
+  std::string sql = fmt::format("INSERT INTO {} (word, {}) VALUES ", table, owner);
+  db::Params params;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    sql += i ? ", (?, ?)" : "(?, ?)";
+    params.emplace_back(words[i]);
+    params.emplace_back(id);
+  }
+  db.query(sql, params);
 }
 
 std::string org_where(const Scope& scope, const OrgFilter& f, db::Params& params, db::Connection& db) {
@@ -123,7 +154,7 @@ std::string org_where(const Scope& scope, const OrgFilter& f, db::Params& params
   // "path || ''" keeps the planner on the (sort_name, id) index instead.
   bool use_path_index = !broad(db, scope);
   std::string sql = " WHERE " + scope_sql(scope, params, use_path_index ? "o.path" : "(o.path || '')");
-  add_search(sql, params, f.q, "o.search_text");
+  add_search(sql, params, f.q, "o.id", "organisation_words", "organisation_id");
   if (f.kind == "siae") {
     sql += " AND o.kind IN ('ai', 'aci', 'ei', 'etti', 'eiti')";
   } else if (!f.kind.empty()) {
@@ -277,6 +308,7 @@ std::int64_t create_organisation(db::Connection& db, const OrganisationInput& in
        parent ? db::Value(parent->id) : db::Value(nullptr), now, now});
   auto id = r.rows.at(0).integer(0);
   db.query("UPDATE organisations SET path = ? WHERE id = ?", {child_path(parent ? parent->path : "", id), id});
+  store_words(db, "organisation_words", "organisation_id", id, org_search_text(in));
   return id;
 }
 
@@ -290,6 +322,7 @@ void update_organisation(db::Connection& db, const Organisation& current, const 
        text::trim(in.address), in.postcode, text::trim(in.commune), in.commune_insee, in.department, region_for(in),
        text::trim(in.email), text::trim(in.phone), text::trim(in.website),
        parent ? db::Value(parent->id) : db::Value(nullptr), auth::now_utc(), current.id});
+  store_words(db, "organisation_words", "organisation_id", current.id, org_search_text(in));
   auto new_path = child_path(parent ? parent->path : "", current.id);
   if (new_path != current.path) {
     // The whole subtree moves with it: one range update on the path index.
@@ -334,7 +367,7 @@ std::string contact_where(const Scope& scope, const ContactFilter& f, db::Params
     params.emplace_back(*f.organisation_id);
   }
   sql += ")";
-  add_search(sql, params, f.q, "c.search_text");
+  add_search(sql, params, f.q, "c.id", "contact_words", "contact_id");
   if (f.consent) {
     sql += " AND c.mailing_consent = ?";
     params.emplace_back(*f.consent ? 1 : 0);
@@ -424,6 +457,7 @@ std::int64_t create_contact(db::Connection& db, const ContactInput& in) {
        text::trim(in.function_title), text::trim(in.email), text::trim(in.phone), consent ? 1 : 0,
        consent ? db::Value(now) : db::Value(nullptr), now, now});
   auto id = r.rows.at(0).integer(0);
+  store_words(db, "contact_words", "contact_id", id, contact_search_text(in));
   for (auto& org : in.organisation_ids)
     db.query("INSERT INTO contact_organisations (contact_id, organisation_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
              {id, std::stoll(org)});
@@ -441,6 +475,7 @@ void update_contact(db::Connection& db, const Scope& scope, std::int64_t id, con
        text::fold(text::trim(in.last_name) + " " + text::trim(in.first_name)), contact_search_text(in),
        text::trim(in.function_title), text::trim(in.email), text::trim(in.phone), consent ? 1 : 0, now,
        consent ? 1 : 0, consent ? 1 : 0, now, id});
+  store_words(db, "contact_words", "contact_id", id, contact_search_text(in));
   // Links to organisations outside the caller's scope are not theirs to remove.
   db::Params params{id};
   auto sql = "DELETE FROM contact_organisations WHERE contact_id = ? AND organisation_id IN (SELECT o.id FROM organisations o WHERE " +
@@ -449,6 +484,30 @@ void update_contact(db::Connection& db, const Scope& scope, std::int64_t id, con
   for (auto& org : in.organisation_ids)
     db.query("INSERT INTO contact_organisations (contact_id, organisation_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
              {id, std::stoll(org)});
+}
+
+std::vector<std::string> search_words(std::string_view text) { return split_words(text, 200); }
+
+std::size_t rebuild_search_words(db::Connection& db, bool only_if_missing) {
+  std::size_t rebuilt = 0;
+  struct Kind {
+    const char *rows, *table, *owner;
+  };
+  for (auto k : {Kind{"organisations", "organisation_words", "organisation_id"},
+                 Kind{"contacts", "contact_words", "contact_id"}}) {
+    if (only_if_missing) {
+      auto has_rows = !db.query(fmt::format("SELECT 1 FROM {} LIMIT 1", k.rows)).empty();
+      auto has_words = !db.query(fmt::format("SELECT 1 FROM {} LIMIT 1", k.table)).empty();
+      if (!has_rows || has_words) continue;
+    }
+    db::Transaction tx(db);
+    for (auto& row : db.query(fmt::format("SELECT id, search_text FROM {}", k.rows)).rows) {
+      store_words(db, k.table, k.owner, row.integer(0), row.text(1));
+      ++rebuilt;
+    }
+    tx.commit();
+  }
+  return rebuilt;
 }
 
 }  // namespace passerelle::network

@@ -24,7 +24,7 @@ struct Organisation {
 enum class OrgSort { name_asc, name_desc, recent };
 
 struct OrgFilter {
-  std::string q;           // words, accent-insensitive, all must match
+  std::string q;           // words, accent-insensitive, each must begin a word of the row
   std::string kind;        // a kind code, or "siae" for every SIAE kind
   std::string region, department;
   std::optional<std::int64_t> within;  // subtree of this organisation
@@ -95,5 +95,13 @@ std::vector<Contact> contacts_of_organisation(db::Connection& db, std::int64_t o
 std::int64_t create_contact(db::Connection& db, const ContactInput& input);
 // Replaces the organisations that are in the caller's scope; others are kept.
 void update_contact(db::Connection& db, const Scope& scope, std::int64_t id, const ContactInput& input);
+
+// Words indexed for a text: folded, split on anything but letters and digits.
+std::vector<std::string> search_words(std::string_view text);
+
+// The word index of the search (organisation_words, contact_words) from each
+// row's search_text: everything, or only a table whose index is empty (after
+// an upgrade). Returns the number of rows indexed.
+std::size_t rebuild_search_words(db::Connection& db, bool only_if_missing);
 
 }  // namespace passerelle::network

@@ -72,6 +72,35 @@ TEST_P(NetworkStore, SearchIsAccentAndCaseInsensitiveAndEscapesWildcards) {
   EXPECT_TRUE(list_organisations(conn(), {""}, f).empty()) << "% is a character, not a wildcard";
 }
 
+TEST_P(NetworkStore, SearchMatchesTheBeginningOfWordsOfNameCommuneAndSiret) {
+  tree();
+  org("Atelier Vélo", "aci", get(idf), "93200", demo_siret(42));
+  auto names = [&](const std::string& q) {
+    OrgFilter f;
+    f.q = q;
+    std::set<std::string> out;
+    for (auto& o : list_organisations(conn(), {""}, f)) out.insert(o.name);
+    return out;
+  };
+  EXPECT_EQ(names("jardin montreuil"), (std::set<std::string>{"Les Jardins de Montreuil"}));
+  EXPECT_EQ(names("VELO"), (std::set<std::string>{"Atelier Vélo"}));
+  EXPECT_EQ(names(demo_siret(42).substr(0, 6)), (std::set<std::string>{"Atelier Vélo"})) << "by SIRET";
+  EXPECT_TRUE(names("ontreuil").empty()) << "the middle of a word is not a match";
+  // Renaming re-indexes the words.
+  auto velo = *find_organisation_by_siret(conn(), {""}, demo_siret(42));
+  OrganisationInput in{"Recyclerie du Canal", velo.kind, velo.siret, "", velo.postcode, "", "", velo.department, "",
+                       std::to_string(idf), "", "", ""};
+  update_organisation(conn(), velo, in, get(idf));
+  EXPECT_TRUE(names("velo").empty());
+  EXPECT_EQ(names("canal"), (std::set<std::string>{"Recyclerie du Canal"}));
+  // An upgraded database without the index gets it rebuilt.
+  conn().query("DELETE FROM organisation_words");
+  EXPECT_TRUE(names("canal").empty());
+  EXPECT_EQ(rebuild_search_words(conn(), true), 7u);
+  EXPECT_EQ(names("canal"), (std::set<std::string>{"Recyclerie du Canal"}));
+  EXPECT_EQ(rebuild_search_words(conn(), true), 0u) << "nothing missing, nothing rebuilt";
+}
+
 TEST_P(NetworkStore, FiltersByKindSiaeDepartmentRegionAndSubtree) {
   tree();
   OrgFilter f;
