@@ -149,10 +149,10 @@ int cmd_serve() {
     res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     return res;
   });
-  // The home page counts up to 10 000 of each: beyond, "plus de 10 000".
-  constexpr std::int64_t kHomeCap = 10000;
+  // The home page counts up to 1 000 of each, like the lists: beyond, "plus de 1 000".
+  constexpr std::int64_t kHomeCap = 1000;
   auto capped = [](std::int64_t n) {
-    return n > kHomeCap ? std::string("plus de 10\u202f000") : std::to_string(n);
+    return n > kHomeCap ? std::string("plus de 1\u202f000") : std::to_string(n);
   };
   app.route("GET", "/", web::Access::logged_in(), [capped](web::Ctx& ctx) {
     auto scope = ctx.user().scope_roots();

@@ -506,8 +506,9 @@ void register_routes(web::App& app) {
     auto f = contact_filter_from_query(ctx);
     auto consent = ctx.req.query("consentement");
     auto scope = read_scope(ctx);
-    auto rows = list_contacts(ctx.db(), scope, f);
-    auto total = count_contacts(ctx.db(), scope, f, kCountCap);
+    auto page = contact_page(ctx.db(), scope, f, kCountCap);
+    auto& rows = page.items;
+    auto total = page.total;
     json::array items;
     for (auto& c : rows) items.push_back(contact_json(c));
     auto keep = query_keep(ctx, {"q", "organisation", "consentement"});

@@ -149,12 +149,16 @@ void store_words(db::Connection& db, const char* table, const char* owner, std::
   db.query(sql, params);
 }
 
-std::string org_where(const Scope& scope, const OrgFilter& f, db::Params& params, db::Connection& db) {
+// `walk_sort_index`: the query reads rows in sort order and stops at the end
+// of the page; "+o.id" then keeps the word search as a set to probe instead of
+// the driver of the query (the planner would otherwise read every match and sort).
+std::string org_where(const Scope& scope, const OrgFilter& f, db::Params& params, db::Connection& db,
+                      bool walk_sort_index = false) {
   // In a broad scope the path index would visit every row before sorting;
   // "path || ''" keeps the planner on the (sort_name, id) index instead.
   bool use_path_index = !broad(db, scope);
   std::string sql = " WHERE " + scope_sql(scope, params, use_path_index ? "o.path" : "(o.path || '')");
-  add_search(sql, params, f.q, "o.id", "organisation_words", "organisation_id");
+  add_search(sql, params, f.q, walk_sort_index ? "+o.id" : "o.id", "organisation_words", "organisation_id");
   if (f.kind == "siae") {
     sql += " AND o.kind IN ('ai', 'aci', 'ei', 'etti', 'eiti')";
   } else if (!f.kind.empty()) {
@@ -211,7 +215,7 @@ std::vector<Organisation> query_organisations(db::Connection& db, const Scope& s
   const char* sort_column = few_matches ? "(o.sort_name || '')" : "o.sort_name";
   db::Params params;
   std::string sql = fmt::format("SELECT {} FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id", kOrgColumns);
-  sql += org_where(scope, f, params, db);
+  sql += org_where(scope, f, params, db, !few_matches && f.sort != OrgSort::recent);
   bool has_cursor = f.after_id > 0;
   switch (f.sort) {
     case OrgSort::name_asc:
@@ -356,7 +360,9 @@ Contact read_contact(const db::Row& r) {
   return c;
 }
 
-std::string contact_where(const Scope& scope, const ContactFilter& f, db::Params& params) {
+// `walk_sort_index`: as for organisations, the search is then a set to probe.
+std::string contact_where(const Scope& scope, const ContactFilter& f, db::Params& params,
+                          bool walk_sort_index = false) {
   std::string inner;
   std::string sql =
       " WHERE EXISTS (SELECT 1 FROM contact_organisations co JOIN organisations o ON o.id = co.organisation_id "
@@ -367,7 +373,7 @@ std::string contact_where(const Scope& scope, const ContactFilter& f, db::Params
     params.emplace_back(*f.organisation_id);
   }
   sql += ")";
-  add_search(sql, params, f.q, "c.id", "contact_words", "contact_id");
+  add_search(sql, params, f.q, walk_sort_index ? "+c.id" : "c.id", "contact_words", "contact_id");
   if (f.consent) {
     sql += " AND c.mailing_consent = ?";
     params.emplace_back(*f.consent ? 1 : 0);
@@ -399,20 +405,33 @@ std::string contact_search_text(const ContactInput& in) {
 
 }  // namespace
 
-std::vector<Contact> list_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f) {
+namespace {
+std::vector<Contact> query_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f, bool few_matches) {
   db::Params params;
-  auto sql = fmt::format("SELECT {} FROM contacts c", kContactColumns) + contact_where(scope, f, params);
+  auto sql = fmt::format("SELECT {} FROM contacts c", kContactColumns) + contact_where(scope, f, params, !few_matches);
   if (f.after_id > 0) {
     sql += " AND (c.sort_name, c.id) > (?, ?)";
     params.emplace_back(f.after_key);
     params.emplace_back(f.after_id);
   }
-  sql += " ORDER BY c.sort_name, c.id LIMIT ?";
+  sql += few_matches ? " ORDER BY (c.sort_name || ''), c.id LIMIT ?" : " ORDER BY c.sort_name, c.id LIMIT ?";
   params.emplace_back(f.limit);
   std::vector<Contact> out;
   for (auto& row : db.query(sql, params).rows) out.push_back(read_contact(row));
   attach_organisations(db, scope, out);
   return out;
+}
+}  // namespace
+
+std::vector<Contact> list_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f) {
+  return query_contacts(db, scope, f, false);
+}
+
+ContactPage contact_page(db::Connection& db, const Scope& scope, const ContactFilter& f, std::int64_t count_cap) {
+  ContactPage page;
+  page.total = count_contacts(db, scope, f, count_cap);
+  page.items = query_contacts(db, scope, f, page.total <= count_cap && !f.q.empty());
+  return page;
 }
 
 std::int64_t count_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f, std::int64_t cap) {

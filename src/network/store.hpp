@@ -89,6 +89,12 @@ struct ContactFilter {
 
 // A contact is visible when one of their organisations is in scope.
 std::vector<Contact> list_contacts(db::Connection& db, const Scope& scope, const ContactFilter& filter);
+struct ContactPage {
+  std::vector<Contact> items;
+  std::int64_t total = 0;  // at most count_cap + 1
+};
+// As organisation_page: the capped count chooses the plan.
+ContactPage contact_page(db::Connection& db, const Scope& scope, const ContactFilter& filter, std::int64_t count_cap);
 std::int64_t count_contacts(db::Connection& db, const Scope& scope, const ContactFilter& filter, std::int64_t cap = 0);
 std::optional<Contact> get_contact(db::Connection& db, const Scope& scope, std::int64_t id);
 std::vector<Contact> contacts_of_organisation(db::Connection& db, std::int64_t organisation_id);
