@@ -17,7 +17,7 @@ BUILD_DIR := build
 BIN       := $(BUILD_DIR)/passerelle
 DEFAULT_DATABASE := data/passerelle.db
 
-.PHONY: deps build run test bench clean
+.PHONY: deps build server run test bench clean
 
 deps:
 	@scripts/install-deps.sh
@@ -29,7 +29,12 @@ build: deps
 # A new database (a SQLite file that does not exist yet, or a PostgreSQL database with
 # no table) is migrated and gets the demo data, whose logins `passerelle demo` prints.
 # An existing one is only migrated. Then the server runs in the foreground.
-run: deps build
+# Only the server is built here (the tests are built by `make build` / `make test`).
+server: deps
+	@cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
+	@cmake --build $(BUILD_DIR) --target passerelle
+
+run: server
 	@set -euo pipefail; \
 	db="$${PASSERELLE_DATABASE:-$(DEFAULT_DATABASE)}"; \
 	export PASSERELLE_DATABASE="$$db"; \
