@@ -8,11 +8,11 @@ CREATE TABLE organisation_words (
   organisation_id {{int}} NOT NULL REFERENCES organisations(id) ON DELETE CASCADE,
   PRIMARY KEY (word, organisation_id)
 );
-CREATE INDEX organisation_words_owner ON organisation_words(organisation_id);
+CREATE INDEX organisation_words_owner ON organisation_words(organisation_id, word);
 
 CREATE TABLE contact_words (
   word TEXT NOT NULL,
   contact_id {{int}} NOT NULL REFERENCES contacts(id) ON DELETE CASCADE,
   PRIMARY KEY (word, contact_id)
 );
-CREATE INDEX contact_words_owner ON contact_words(contact_id);
+CREATE INDEX contact_words_owner ON contact_words(contact_id, word);

@@ -157,8 +157,10 @@ std::string org_where(const Scope& scope, const OrgFilter& f, db::Params& params
   // In a broad scope the path index would visit every row before sorting;
   // "path || ''" keeps the planner on the (sort_name, id) index instead.
   bool use_path_index = !broad(db, scope);
-  std::string sql = " WHERE " + scope_sql(scope, params, use_path_index ? "o.path" : "(o.path || '')");
-  add_search(sql, params, f.q, walk_sort_index ? "+o.id" : "o.id", "organisation_words", "organisation_id");
+  auto path = use_path_index ? std::string("o.path") : db::without_index(db, "o.path");
+  std::string sql = " WHERE " + scope_sql(scope, params, path.c_str());
+  add_search(sql, params, f.q, walk_sort_index ? db::without_index(db, "o.id", true).c_str() : "o.id",
+             "organisation_words", "organisation_id");
   if (f.kind == "siae") {
     sql += " AND o.kind IN ('ai', 'aci', 'ei', 'etti', 'eiti')";
   } else if (!f.kind.empty()) {
@@ -212,7 +214,7 @@ namespace {
 // to find a handful); "sort_name || ''" keeps the planner off that index.
 std::vector<Organisation> query_organisations(db::Connection& db, const Scope& scope, const OrgFilter& f,
                                               bool few_matches) {
-  const char* sort_column = few_matches ? "(o.sort_name || '')" : "o.sort_name";
+  auto sort_column = few_matches ? db::without_index(db, "o.sort_name") : std::string("o.sort_name");
   db::Params params;
   std::string sql = fmt::format("SELECT {} FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id", kOrgColumns);
   sql += org_where(scope, f, params, db, !few_matches && f.sort != OrgSort::recent);
@@ -361,7 +363,7 @@ Contact read_contact(const db::Row& r) {
 }
 
 // `walk_sort_index`: as for organisations, the search is then a set to probe.
-std::string contact_where(const Scope& scope, const ContactFilter& f, db::Params& params,
+std::string contact_where(db::Connection& db, const Scope& scope, const ContactFilter& f, db::Params& params,
                           bool walk_sort_index = false) {
   std::string inner;
   std::string sql =
@@ -373,7 +375,8 @@ std::string contact_where(const Scope& scope, const ContactFilter& f, db::Params
     params.emplace_back(*f.organisation_id);
   }
   sql += ")";
-  add_search(sql, params, f.q, walk_sort_index ? "+c.id" : "c.id", "contact_words", "contact_id");
+  add_search(sql, params, f.q, walk_sort_index ? db::without_index(db, "c.id", true).c_str() : "c.id",
+             "contact_words", "contact_id");
   if (f.consent) {
     sql += " AND c.mailing_consent = ?";
     params.emplace_back(*f.consent ? 1 : 0);
@@ -408,13 +411,13 @@ std::string contact_search_text(const ContactInput& in) {
 namespace {
 std::vector<Contact> query_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f, bool few_matches) {
   db::Params params;
-  auto sql = fmt::format("SELECT {} FROM contacts c", kContactColumns) + contact_where(scope, f, params, !few_matches);
+  auto sql = fmt::format("SELECT {} FROM contacts c", kContactColumns) + contact_where(db, scope, f, params, !few_matches);
   if (f.after_id > 0) {
     sql += " AND (c.sort_name, c.id) > (?, ?)";
     params.emplace_back(f.after_key);
     params.emplace_back(f.after_id);
   }
-  sql += few_matches ? " ORDER BY (c.sort_name || ''), c.id LIMIT ?" : " ORDER BY c.sort_name, c.id LIMIT ?";
+  sql += fmt::format(" ORDER BY {}, c.id LIMIT ?", few_matches ? db::without_index(db, "c.sort_name") : "c.sort_name");
   params.emplace_back(f.limit);
   std::vector<Contact> out;
   for (auto& row : db.query(sql, params).rows) out.push_back(read_contact(row));
@@ -436,7 +439,7 @@ ContactPage contact_page(db::Connection& db, const Scope& scope, const ContactFi
 
 std::int64_t count_contacts(db::Connection& db, const Scope& scope, const ContactFilter& f, std::int64_t cap) {
   db::Params params;
-  auto sql = "SELECT 1 FROM contacts c" + contact_where(scope, f, params);
+  auto sql = "SELECT 1 FROM contacts c" + contact_where(db, scope, f, params);
   if (cap > 0) {
     sql += " LIMIT ?";
     params.emplace_back(cap + 1);
@@ -446,7 +449,7 @@ std::int64_t count_contacts(db::Connection& db, const Scope& scope, const Contac
 
 std::optional<Contact> get_contact(db::Connection& db, const Scope& scope, std::int64_t id) {
   db::Params params;
-  auto sql = fmt::format("SELECT {} FROM contacts c", kContactColumns) + contact_where(scope, {}, params) + " AND c.id = ?";
+  auto sql = fmt::format("SELECT {} FROM contacts c", kContactColumns) + contact_where(db, scope, {}, params) + " AND c.id = ?";
   params.emplace_back(id);
   auto r = db.query(sql, params);
   if (r.empty()) return std::nullopt;

@@ -280,4 +280,9 @@ std::vector<std::string> migrate(Database& db) {
   return done;
 }
 
+std::string without_index(const Connection& c, std::string_view column, bool numeric) {
+  if (c.engine() != Engine::sqlite) return std::string(column);
+  return numeric ? "+" + std::string(column) : "(" + std::string(column) + " || '')";
+}
+
 }  // namespace passerelle::db

@@ -164,6 +164,12 @@ class Transaction {
   bool done_ = false;
 };
 
+// SQLite plans without statistics on value ranges, so it may walk the wrong
+// index; an expression written this way is never used to pick an index there
+// ("+col" for numbers, "(col || '')" for text). PostgreSQL, which plans from
+// its statistics, gets the column unchanged.
+std::string without_index(const Connection& c, std::string_view column, bool numeric = false);
+
 // Migrations: the embedded migrations/NNNN_name.sql files, applied in order,
 // each in a transaction, recorded in schema_migrations(version, name,
 // applied_at). Before running, dialect tokens are replaced:
