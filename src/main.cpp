@@ -22,6 +22,8 @@
 #include "core/web/app.hpp"
 #include "core/web/csv.hpp"
 #include "core/web/xlsx.hpp"
+#include "followup/demo.hpp"
+#include "followup/routes.hpp"
 #include "network/demo.hpp"
 #include "network/import.hpp"
 #include "network/routes.hpp"
@@ -173,6 +175,8 @@ int cmd_serve() {
   auth::register_routes(app);
   network::register_routes(app);
   network::register_api_routes(app);
+  followup::register_routes(app);
+  followup::register_api_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -181,7 +185,7 @@ int cmd_serve() {
     spdlog::default_logger()->flush();
   };
   http::serve(options, [&app](http::Request& req) { return app.handle(req); });
-  spdlog::info("{{\"event\":\"stopped\"}}");
+  spdlog::info("{}", R"({"event":"stopped"})");
   spdlog::default_logger()->flush();
   spdlog::shutdown();
   return 0;
@@ -359,7 +363,9 @@ int main(int argc, char** argv) {
       auto database = open_database(1);
       db::migrate(*database);
       auto lease = database->acquire();
-      return network::load_demo(*lease, std::cout) ? 0 : 1;
+      if (!network::load_demo(*lease, std::cout)) return 1;
+      followup::load_demo(*lease, std::cout);
+      return 0;
     }
     if (command == "bench-data") {
       auto database = open_database(1);

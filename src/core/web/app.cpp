@@ -393,6 +393,10 @@ struct NavItem {
 const std::vector<NavItem>& nav_items() {
   static const std::vector<NavItem> items = {
       {"/", "Accueil", {}},
+      {"/accompagnement", "À contacter", {"referent", "supervisor"}},
+      {"/participants", "Participants", {"referent", "supervisor"}},
+      {"/supervision", "Supervision", {"supervisor"}},
+      {"/tableau-de-bord", "Tableau de bord", {"supervisor", "referent"}},
       {"/organisations", "Organisations", {}},
       {"/contacts", "Contacts", {}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
