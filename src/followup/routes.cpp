@@ -479,8 +479,11 @@ json::array yes_no(const std::string& selected) {
                      json::object{{"code", "0"}, {"label", "Non"}, {"selected", selected == "0"}}};
 }
 
+// `editing`: the person being edited (identity, contacts, situation, consent
+// only: no structure, no pathway); null for a creation.
 http::Response participant_form(Ctx& ctx, const ParticipantInput& in, const web::Errors& errors,
-                                const std::vector<ParticipantRow>& duplicates, int status) {
+                                const std::vector<ParticipantRow>& duplicates, int status,
+                                const Participant* editing = nullptr) {
   json::object values{{"first_name", in.first_name}, {"last_name", in.last_name}, {"birth_date", in.birth_date},
                       {"email", in.email},           {"phone", in.phone},         {"address", in.address},
                       {"postcode", in.postcode},     {"commune", in.commune},     {"commune_insee", in.commune_insee},
@@ -514,6 +517,15 @@ http::Response participant_form(Ctx& ctx, const ParticipantInput& in, const web:
                                                      : ctx.form("referent_id"))},
                     {"duplicates", dups},
                     {"has_duplicates", !dups.empty()}};
+  if (editing) {
+    data["title"] = "Modifier : " + editing->first_name + " " + editing->last_name;
+    data["editing"] = true;
+    data["action"] = fmt::format("/participants/{}/modifier", editing->id);
+    data["cancel"] = fmt::format("/participants/{}", editing->id);
+  } else {
+    data["action"] = "/participants";
+    data["cancel"] = "/participants";
+  }
   for (auto& [k, v] : web::errors_json(errors)) data[k] = v;
   return web::page(ctx, "followup/participant_form", std::move(data), status);
 }
@@ -562,6 +574,51 @@ http::Response create_participant_route(Ctx& ctx) {
     }
   }
   return participant_form(ctx, in, errors, {}, 422);
+}
+
+// The stored person as the form's input.
+ParticipantInput participant_values(const Participant& p) {
+  ParticipantInput in;
+  in.first_name = p.first_name;
+  in.last_name = p.last_name;
+  in.birth_date = p.birth_date;
+  in.gender = p.gender;
+  in.email = p.email;
+  in.phone = p.phone;
+  in.address = p.address;
+  in.postcode = p.postcode;
+  in.commune = p.commune;
+  in.commune_insee = p.commune_insee;
+  in.languages = p.languages;
+  in.labour_status = p.labour_status;
+  in.education_level = p.education_level;
+  in.housing = p.housing;
+  in.benefits = p.benefits;
+  in.rqth = p.rqth ? "1" : "0";
+  in.qpv = p.qpv ? "1" : "0";
+  in.consent = p.consent_at.empty() ? "" : "1";
+  in.consent_date = p.consent_at.substr(0, std::min<std::size_t>(10, p.consent_at.size()));
+  return in;
+}
+
+// Identity, contacts, situation and consent. The ESF snapshots of the
+// enrolments are not touched: they keep the situation as it was at entry/exit.
+http::Response update_participant_route(Ctx& ctx, const Participant& p) {
+  auto in = participant_input(ctx);
+  auto errors = validate_participant(in, paris_today());
+  if (!errors.empty()) return participant_form(ctx, in, errors, {}, 422, &p);
+  {
+    db::Transaction tx(ctx.db());
+    auto done = update_participant(ctx.db(), p.id, in);
+    if (done) {
+      audit_write(ctx, "update", "participant", p.id, text::trim(in.first_name) + " " + text::trim(in.last_name));
+      tx.commit();
+      ctx.flash("Les informations de la personne ont été enregistrées.");
+      return http::Response::redirect(fmt::format("/participants/{}", p.id));
+    }
+    errors = done.error();
+  }
+  return participant_form(ctx, in, errors, {}, 422, &p);
 }
 
 // ---- The participant's file ------------------------------------------------------------------
@@ -622,6 +679,9 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
   auto today = paris_today();
 
   json::array current, past, enrolment_choices;
+  // Errors of a form whose pathway has meanwhile ended (another tab): no form
+  // is drawn for an exited pathway, so they are shown above the pathways.
+  json::value enrolment_errors = nullptr;
   for (auto& e : enrolments) {
     json::array transitions;
     bool can_exit = false;
@@ -663,6 +723,7 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
                       {"others", others},
                       {"can_transfer", e.status != "exited" && !others.empty()}};
     if (e.status == "exited") {
+      if (is("status", e.id) || is("transfer", e.id)) enrolment_errors = form_json(*state);
       past.push_back(item);
     } else {
       current.push_back(item);
@@ -833,6 +894,7 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
                     {"has_current", !current.empty()},
                     {"past", past},
                     {"has_past", !past.empty()},
+                    {"enrolment_errors", enrolment_errors},
                     {"timeline", timeline_items},
                     {"has_timeline", !timeline_items.empty()},
                     {"difficulties", diffs},
@@ -1045,8 +1107,18 @@ http::Response dashboard_route(Ctx& ctx, const std::string& format) {
   }
   json::array fig_rows, kinds;
   for (auto& f : figs) fig_rows.push_back(json::object{{"label", f.label}, {"value", f.value}});
-  for (auto& [kind, count] : d.difficulties_by_kind)
+  // Chart data for web/static/app.js (Chart.js), in data-* attributes: the
+  // tables stay the accessible source of the same figures.
+  json::array kind_labels, kind_values;
+  for (auto& [kind, count] : d.difficulties_by_kind) {
     kinds.push_back(json::object{{"label", label_of(kDifficultyKinds, kind)}, {"count", format_count(count)}});
+    kind_labels.push_back(json::string(label_of(kDifficultyKinds, kind)));
+    kind_values.push_back(count);
+  }
+  const auto not_reached = d.counts.followed_not_reached;
+  const auto reached = std::max<std::int64_t>(0, d.counts.followed - not_reached);
+  json::array reach_labels{"Jointes sur la période", "Non jointes sur la période"};
+  json::array reach_values{reached, not_reached};
   auto keep = query_keep(ctx, {"du", "au", "programme", "referent"});
   json::object data{{"title", "Tableau de bord"},
                     {"from", q.from},
@@ -1058,9 +1130,90 @@ http::Response dashboard_route(Ctx& ctx, const std::string& format) {
                     {"figures", fig_rows},
                     {"kinds", kinds},
                     {"has_kinds", !kinds.empty()},
+                    {"kind_labels", json::serialize(kind_labels)},
+                    {"kind_values", json::serialize(kind_values)},
+                    {"reach_labels", json::serialize(reach_labels)},
+                    {"reach_values", json::serialize(reach_values)},
+                    {"has_followed", d.counts.followed > 0},
                     {"export_query", keep}};
   for (auto& [k, v] : web::errors_json(q.errors)) data[k] = v;
   return web::page(ctx, "followup/dashboard", std::move(data), q.errors.empty() ? 200 : 422);
+}
+
+// ---- ESF-style export of entries and exits -------------------------------------------------------
+
+// ESF+ age bands (common output indicators: under 18, 18–29, 55 and over).
+std::string esf_age_band(const std::string& birth, const std::string& on) {
+  auto b = parse_date(birth);
+  auto d = parse_date(on);
+  if (!b || !d) return "";
+  int age = d->year - b->year - ((d->month < b->month || (d->month == b->month && d->day < b->day)) ? 1 : 0);
+  if (age < 18) return "moins de 18 ans";
+  if (age < 30) return "18 à 29 ans";
+  if (age < 55) return "30 à 54 ans";
+  return "55 ans et plus";
+}
+
+json::object esf_json(const std::string& raw) {
+  if (raw.empty()) return {};
+  boost::system::error_code ec;
+  auto v = json::parse(raw, ec);
+  return !ec && v.is_object() ? v.as_object() : json::object{};
+}
+
+std::string esf_text(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  return v && v->is_string() ? std::string(v->as_string()) : std::string();
+}
+
+std::string esf_yes_no(const json::object& o, const char* key) {
+  auto* v = o.if_contains(key);
+  if (!v || !v->is_bool()) return "";
+  return v->as_bool() ? "oui" : "non";
+}
+
+// One line per movement in the period: an entry (situation of the entry
+// snapshot) or an exit (situation of the exit snapshot, outcome). The age band
+// is always the one at entry. Pseudonymous: ids only, no name, birth date or address.
+http::Response esf_export(Ctx& ctx, const std::string& format) {
+  auto q = dashboard_query(ctx);
+  if (!q.errors.empty()) throw web::BadRequest{q.errors.front().message};
+  std::vector<std::vector<std::string>> rows{
+      {"mouvement", "date_mouvement", "parcours_id", "participant_id", "programme", "structure", "date_entree",
+       "date_sortie", "genre", "tranche_age_entree", "situation_emploi", "niveau_formation", "minima_sociaux", "rqth",
+       "qpv", "logement", "resultat_sortie", "sortie_positive"}};
+  const auto from = format_date(q.filter.from), to = format_date(q.filter.to);
+  auto in_period = [&](const std::string& d) { return !d.empty() && d >= from && d <= to; };
+  for (auto& r : esf_rows(ctx.db(), scope_of(ctx), q.filter)) {
+    auto entry = esf_json(r.esf_entry);
+    auto age = esf_age_band(esf_text(entry, "birth_date"), esf_text(entry, "date").empty() ? r.entry_date
+                                                                                           : esf_text(entry, "date"));
+    auto line = [&](const char* movement, const std::string& on, const json::object& snap, bool exit) {
+      std::string benefits;
+      if (auto* b = snap.if_contains("benefits"); b && b->is_array())
+        for (auto& code : b->as_array())
+          if (code.is_string()) {
+            auto c = std::string(code.as_string());
+            std::ranges::transform(c, c.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+            benefits += (benefits.empty() ? "" : ", ") + c;
+          }
+      auto outcome = exit ? (esf_text(snap, "exit_outcome").empty() ? r.exit_outcome : esf_text(snap, "exit_outcome"))
+                          : std::string();
+      std::string positive;
+      if (exit) positive = esf_yes_no(snap, "positive_exit").empty() ? (is_positive_exit(outcome) ? "oui" : "non")
+                                                                     : esf_yes_no(snap, "positive_exit");
+      rows.push_back({movement, on, std::to_string(r.enrolment_id), std::to_string(r.participant_id), r.programme_name,
+                      r.organisation_name, r.entry_date, r.exit_date, lbl(label_of(kGenders, esf_text(snap, "gender"))),
+                      age, lbl(label_of(kLabourStatuses, esf_text(snap, "labour_status"))),
+                      lbl(label_of(kEducationLevels, esf_text(snap, "education_level"))), benefits,
+                      esf_yes_no(snap, "rqth"), esf_yes_no(snap, "qpv"),
+                      lbl(label_of(kHousingSituations, esf_text(snap, "housing"))),
+                      lbl(label_of(kExitOutcomes, outcome)), positive});
+    };
+    if (in_period(r.entry_date)) line("entrée", r.entry_date, entry, false);
+    if (in_period(r.exit_date)) line("sortie", r.exit_date, esf_json(r.esf_exit), true);
+  }
+  return download(ctx, "esf", "Entrées et sorties FSE", "entrees-sorties-fse", format, rows);
 }
 
 }  // namespace
@@ -1083,6 +1236,14 @@ void register_routes(web::App& app) {
   app.route("GET", "/participants/{id}", followers, [](Ctx& ctx) {
     auto p = load_participant(ctx, path_id(ctx));
     return file_page(ctx, p, nullptr, 200);
+  });
+  app.route("GET", "/participants/{id}/modifier", followers, [](Ctx& ctx) {
+    auto p = load_participant(ctx, path_id(ctx));
+    return participant_form(ctx, participant_values(p), {}, {}, 200, &p);
+  });
+  app.route("POST", "/participants/{id}/modifier", followers, [](Ctx& ctx) {
+    auto p = load_participant(ctx, path_id(ctx));
+    return update_participant_route(ctx, p);
   });
 
   app.route("POST", "/participants/{id}/contacts", followers, [](Ctx& ctx) {
@@ -1267,7 +1428,13 @@ void register_routes(web::App& app) {
       in.start_date = ctx.form("start");
       in.end_date = ctx.form("end");
       auto id = add_pass_period(ctx.db(), pid, in, ctx.user().id);
-      if (!id) return id.error();
+      if (!id) {
+        // The page has one list for kind and reason ("suspension:SICKNESS"): its error goes next to it.
+        auto errors = id.error();
+        for (auto& e : errors)
+          if (e.field == "kind") e = {"reason", "Choisissez le motif de la suspension ou de la prolongation."};
+        return errors;
+      }
       audit_write(ctx, "create", "pass_iae_period", *id, fmt::format("PASS {} : {}", pid, choice));
       return {};
     });
@@ -1359,6 +1526,8 @@ void register_routes(web::App& app) {
   app.route("GET", "/tableau-de-bord", followers, [](Ctx& ctx) { return dashboard_route(ctx, ""); });
   app.route("GET", "/tableau-de-bord/export.csv", followers, [](Ctx& ctx) { return dashboard_route(ctx, "csv"); });
   app.route("GET", "/tableau-de-bord/export.xlsx", followers, [](Ctx& ctx) { return dashboard_route(ctx, "xlsx"); });
+  app.route("GET", "/tableau-de-bord/esf.csv", followers, [](Ctx& ctx) { return esf_export(ctx, "csv"); });
+  app.route("GET", "/tableau-de-bord/esf.xlsx", followers, [](Ctx& ctx) { return esf_export(ctx, "xlsx"); });
 }
 
 }  // namespace passerelle::followup

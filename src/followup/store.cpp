@@ -1692,4 +1692,20 @@ Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilte
   return d;
 }
 
+std::vector<EsfRow> esf_rows(db::Connection& db, const Scope& scope, const DashboardFilter& f) {
+  const std::string from = format_date(f.from), to = format_date(f.to);
+  db::Params params;
+  std::string sql =
+      "SELECT e.id, e.participant_id, (SELECT pr.name FROM programmes pr WHERE pr.id = e.programme_id), o.name, "
+      "e.entry_date, e.exit_date, e.exit_outcome, e.esf_entry, e.esf_exit" +
+      dashboard_base(db, scope, f, params);
+  sql += " AND ((e.entry_date >= ? AND e.entry_date <= ?) OR (e.exit_date >= ? AND e.exit_date <= ?)) ORDER BY e.id";
+  params.insert(params.end(), {db::Value(from), db::Value(to), db::Value(from), db::Value(to)});
+  std::vector<EsfRow> out;
+  for (auto& r : db.query(sql, params).rows)
+    out.push_back({r.integer(0), r.integer(1), r.text(2), r.text(3), r.text(4), r.text(5), r.text(6), r.text(7),
+                   r.text(8)});
+  return out;
+}
+
 }  // namespace passerelle::followup

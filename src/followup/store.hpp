@@ -410,4 +410,15 @@ struct Dashboard {
 // enrolment active on `to` (entry ≤ to and no exit or exit after to).
 Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilter& filter);
 
+// An enrolment of the dashboard's scope that enters or exits in the period
+// (entry or exit date from `from` to `to`), with its ESF snapshots as stored.
+struct EsfRow {
+  std::int64_t enrolment_id = 0, participant_id = 0;
+  std::string programme_name, organisation_name;
+  std::string entry_date, exit_date, exit_outcome;  // exit_* empty while not exited
+  std::string esf_entry, esf_exit;                  // JSON, as written by enrol / change_enrolment_status
+};
+// By enrolment id. No names: the export is pseudonymous.
+std::vector<EsfRow> esf_rows(db::Connection& db, const Scope& scope, const DashboardFilter& filter);
+
 }  // namespace passerelle::followup

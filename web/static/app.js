@@ -17,3 +17,34 @@ document.addEventListener('htmx:afterSettle', () => {
 // the first thing after the page title.
 const errorSummary = document.getElementById('form-errors');
 if (errorSummary) errorSummary.focus();
+
+// Dashboard charts (Chart.js, loaded by the dashboard page only): drawn from the
+// data-* attributes of each <canvas data-chart>. The tables next to them hold
+// the same figures, so the canvases are aria-hidden. Runs after every deferred
+// script (DOMContentLoaded), chart.umd.js included.
+document.addEventListener('DOMContentLoaded', () => {
+  const canvases = document.querySelectorAll('canvas[data-chart]');
+  if (!canvases.length || typeof window.Chart !== 'function') return;
+  const palette = ['#1d4e89', '#b45309', '#15803d', '#7c3aed', '#be123c', '#0e7490', '#4a5360', '#a16207',
+    '#1e40af', '#9d174d', '#065f46', '#6b21a8'];
+  const parse = (raw) => { try { return JSON.parse(raw || '[]'); } catch { return []; } };
+  window.Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  window.Chart.defaults.color = '#1b1f24';
+  canvases.forEach((canvas) => {
+    const type = canvas.dataset.chart;
+    const labels = parse(canvas.dataset.labels);
+    const values = parse(canvas.dataset.values);
+    const bar = type === 'bar';
+    new window.Chart(canvas, {
+      type,
+      data: { labels, datasets: [{ label: canvas.dataset.series || '', data: values,
+        backgroundColor: bar ? palette[0] : palette.slice(0, values.length) }] },
+      options: {
+        responsive: true, maintainAspectRatio: false, animation: false,
+        indexAxis: bar ? 'y' : 'x',
+        plugins: { legend: { display: !bar, position: 'bottom' } },
+        scales: bar ? { x: { beginAtZero: true, ticks: { precision: 0 } } } : {},
+      },
+    });
+  });
+});
