@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "core/auth/audit.hpp"
+#include "core/web/download.hpp"
 #include "core/web/csv.hpp"
 #include "core/web/text.hpp"
 #include "core/web/xlsx.hpp"
@@ -402,24 +403,6 @@ http::Response participants_page(Ctx& ctx) {
   return web::page(ctx, "followup/participants", std::move(data));
 }
 
-// An export as a file to download, as network's: CSV with ";" and a BOM for
-// French spreadsheets ("," with ?sep=virgule) or XLSX, written to the audit log.
-http::Response download(Ctx& ctx, const char* entity, const char* sheet, const char* basename,
-                        const std::string& format, const std::vector<std::vector<std::string>>& rows) {
-  audit_write(ctx, "export", entity, 0,
-              fmt::format("{} lignes, format {}, filtres : {}", rows.size() - 1, format, ctx.req.query_string));
-  http::Response res;
-  if (format == "xlsx") {
-    res.body = xlsx::workbook(sheet, rows);
-    res.set_header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-  } else {
-    bool comma = ctx.req.query("sep") == "virgule";
-    res.body = csv::write(rows, comma ? ',' : ';', !comma);
-    res.set_header("Content-Type", "text/csv; charset=utf-8");
-  }
-  res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.{}\"", basename, format));
-  return res;
-}
 
 // Identity and pathways only: no difficulty of any kind leaves in an export.
 http::Response export_participants(Ctx& ctx, const std::string& format) {
@@ -444,7 +427,7 @@ http::Response export_participants(Ctx& ctx, const std::string& format) {
     f.after_key = page.back().sort_name;
     f.after_id = page.back().id;
   }
-  return download(ctx, "participant", "Participants", "participants", format, rows);
+  return web::download(ctx, "participant", "Participants", "participants", format, rows);
 }
 
 // ---- The participant form ------------------------------------------------------------------
@@ -1103,7 +1086,7 @@ http::Response dashboard_route(Ctx& ctx, const std::string& format) {
     for (auto& f : figs) rows.push_back({f.label, f.value});
     for (auto& [kind, count] : d.difficulties_by_kind)
       rows.push_back({"Difficulté : " + lbl(label_of(kDifficultyKinds, kind)), std::to_string(count)});
-    return download(ctx, "dashboard", "Tableau de bord", "tableau-de-bord", format, rows);
+    return web::download(ctx, "dashboard", "Tableau de bord", "tableau-de-bord", format, rows);
   }
   json::array fig_rows, kinds;
   for (auto& f : figs) fig_rows.push_back(json::object{{"label", f.label}, {"value", f.value}});
@@ -1213,7 +1196,7 @@ http::Response esf_export(Ctx& ctx, const std::string& format) {
     if (in_period(r.entry_date)) line("entrée", r.entry_date, entry, false);
     if (in_period(r.exit_date)) line("sortie", r.exit_date, esf_json(r.esf_exit), true);
   }
-  return download(ctx, "esf", "Entrées et sorties FSE", "entrees-sorties-fse", format, rows);
+  return web::download(ctx, "esf", "Entrées et sorties FSE", "entrees-sorties-fse", format, rows);
 }
 
 }  // namespace

@@ -15,20 +15,11 @@
 namespace passerelle::followup {
 namespace {
 
-// --- SQL helpers (as in network/store.cpp) -------------------------------------------
+// --- SQL helpers ------------------------------------------------------------------------
 
-// "(o.path >= ? AND o.path < ?) OR …" for every root of the scope.
+// The caller's scope as SQL: network's condition on organisation paths.
 std::string scope_sql(const Scope& scope, db::Params& params, const char* column = "o.path") {
-  if (scope.empty()) return "1 = 0";
-  std::string sql = "(";
-  for (std::size_t i = 0; i < scope.size(); ++i) {
-    auto range = network::subtree_range(scope[i]);
-    if (i) sql += " OR ";
-    sql += fmt::format("({0} >= ? AND {0} < ?)", column);
-    params.emplace_back(range.low);
-    params.emplace_back(range.high);
-  }
-  return sql + ")";
+  return network::scope_condition(scope, params, column);
 }
 
 std::string like_pattern(std::string_view word) {

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/auth/audit.hpp"
+#include "core/web/download.hpp"
 #include "core/web/csv.hpp"
 #include "core/web/text.hpp"
 #include "core/web/xlsx.hpp"
@@ -185,25 +186,6 @@ json::object list_data(Ctx& ctx) {
                       {"can_write", can_write(ctx)}};
 }
 
-// An export as a file to download (CSV with ";" and a BOM for French
-// spreadsheets, "," with ?sep=virgule, or XLSX), written to the audit log.
-http::Response download(Ctx& ctx, const char* entity, const char* sheet, const char* basename,
-                        const std::string& format, const std::vector<std::vector<std::string>>& rows) {
-  audit::record(ctx.db(), ctx.user().id, "export", entity, 0,
-                fmt::format("{} lignes, format {}, filtres : {}", rows.size() - 1, format, ctx.req.query_string),
-                ctx.req.remote_addr);
-  http::Response res;
-  if (format == "xlsx") {
-    res.body = xlsx::workbook(sheet, rows);
-    res.set_header("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet");
-  } else {
-    bool comma = ctx.req.query("sep") == "virgule";
-    res.body = csv::write(rows, comma ? ',' : ';', !comma);
-    res.set_header("Content-Type", "text/csv; charset=utf-8");
-  }
-  res.set_header("Content-Disposition", fmt::format("attachment; filename=\"{}.{}\"", basename, format));
-  return res;
-}
 
 // The export follows the list's filters, without pagination.
 http::Response export_orgs(Ctx& ctx, const std::string& format) {
@@ -219,7 +201,7 @@ http::Response export_orgs(Ctx& ctx, const std::string& format) {
     filter.after_key = sort_key(page.back(), filter.sort);
     filter.after_id = page.back().id;
   }
-  return download(ctx, "organisation", "Organisations", "organisations", format, rows);
+  return web::download(ctx, "organisation", "Organisations", "organisations", format, rows);
 }
 
 // ---- Import -------------------------------------------------------------------
@@ -301,7 +283,7 @@ http::Response export_contacts(Ctx& ctx, const std::string& format) {
     f.after_key = page.back().sort_name;
     f.after_id = page.back().id;
   }
-  return download(ctx, "contact", "Contacts", "contacts", format, rows);
+  return web::download(ctx, "contact", "Contacts", "contacts", format, rows);
 }
 
 ContactInput contact_input_from_form(Ctx& ctx) {

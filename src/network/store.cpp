@@ -75,19 +75,6 @@ bool broad(db::Connection& db, const Scope& scope) {
   return total > kBroadScope;
 }
 
-// "(o.path >= ? AND o.path < ?) OR …" for every root of the scope.
-std::string scope_sql(const Scope& scope, db::Params& params, const char* column = "o.path") {
-  if (scope.empty()) return "1 = 0";
-  std::string sql = "(";
-  for (std::size_t i = 0; i < scope.size(); ++i) {
-    auto range = subtree_range(scope[i]);
-    if (i) sql += " OR ";
-    sql += fmt::format("({0} >= ? AND {0} < ?)", column);
-    params.emplace_back(range.low);
-    params.emplace_back(range.high);
-  }
-  return sql + ")";
-}
 
 // The words a search matches, and the words of a query: folded (lower case,
 // no accents), split on anything that is not a letter or a digit.
@@ -158,7 +145,7 @@ std::string org_where(const Scope& scope, const OrgFilter& f, db::Params& params
   // "path || ''" keeps the planner on the (sort_name, id) index instead.
   bool use_path_index = !broad(db, scope);
   auto path = use_path_index ? std::string("o.path") : db::without_index(db, "o.path");
-  std::string sql = " WHERE " + scope_sql(scope, params, path.c_str());
+  std::string sql = " WHERE " + scope_condition(scope, params, path.c_str());
   add_search(sql, params, f.q, walk_sort_index ? db::without_index(db, "o.id", true).c_str() : "o.id",
              "organisation_words", "organisation_id");
   if (f.kind == "siae") {
@@ -276,7 +263,7 @@ std::int64_t count_organisations(db::Connection& db, const Scope& scope, const O
 std::optional<Organisation> get_organisation(db::Connection& db, const Scope& scope, std::int64_t id) {
   db::Params params{id};
   auto sql = fmt::format("SELECT {} FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.id = ? AND {}",
-                         kOrgColumns, scope_sql(scope, params));
+                         kOrgColumns, scope_condition(scope, params));
   auto r = db.query(sql, params);
   if (r.empty()) return std::nullopt;
   return read_org(r.rows[0]);
@@ -285,7 +272,7 @@ std::optional<Organisation> get_organisation(db::Connection& db, const Scope& sc
 std::optional<Organisation> find_organisation_by_siret(db::Connection& db, const Scope& scope, const std::string& siret) {
   db::Params params{normalize_siret(siret)};
   auto sql = fmt::format("SELECT {} FROM organisations o LEFT JOIN organisations p ON p.id = o.parent_id WHERE o.siret = ? AND {}",
-                         kOrgColumns, scope_sql(scope, params));
+                         kOrgColumns, scope_condition(scope, params));
   auto r = db.query(sql, params);
   if (r.empty()) return std::nullopt;
   return read_org(r.rows[0]);
@@ -369,7 +356,7 @@ std::string contact_where(db::Connection& db, const Scope& scope, const ContactF
   std::string sql =
       " WHERE EXISTS (SELECT 1 FROM contact_organisations co JOIN organisations o ON o.id = co.organisation_id "
       "WHERE co.contact_id = c.id AND " +
-      scope_sql(scope, params);
+      scope_condition(scope, params);
   if (f.organisation_id) {
     sql += " AND o.id = ?";
     params.emplace_back(*f.organisation_id);
@@ -396,7 +383,7 @@ void attach_organisations(db::Connection& db, const Scope& scope, std::vector<Co
   auto sql = fmt::format(
       "SELECT co.contact_id, o.id, o.name FROM contact_organisations co JOIN organisations o ON o.id = co.organisation_id "
       "WHERE co.contact_id IN ({}) AND {} ORDER BY o.sort_name",
-      ids, scope_sql(scope, params));
+      ids, scope_condition(scope, params));
   for (auto& row : db.query(sql, params).rows)
     for (auto& c : contacts)
       if (c.id == row.integer(0)) c.organisations.push_back({row.integer(1), row.text(2)});
@@ -501,11 +488,25 @@ void update_contact(db::Connection& db, const Scope& scope, std::int64_t id, con
   // Links to organisations outside the caller's scope are not theirs to remove.
   db::Params params{id};
   auto sql = "DELETE FROM contact_organisations WHERE contact_id = ? AND organisation_id IN (SELECT o.id FROM organisations o WHERE " +
-             scope_sql(scope, params) + ")";
+             scope_condition(scope, params) + ")";
   db.query(sql, params);
   for (auto& org : in.organisation_ids)
     db.query("INSERT INTO contact_organisations (contact_id, organisation_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
              {id, std::stoll(org)});
+}
+
+// "(o.path >= ? AND o.path < ?) OR …" for every root of the scope.
+std::string scope_condition(const Scope& scope, db::Params& params, const char* column) {
+  if (scope.empty()) return "1 = 0";
+  std::string sql = "(";
+  for (std::size_t i = 0; i < scope.size(); ++i) {
+    auto range = subtree_range(scope[i]);
+    if (i) sql += " OR ";
+    sql += fmt::format("({0} >= ? AND {0} < ?)", column);
+    params.emplace_back(range.low);
+    params.emplace_back(range.high);
+  }
+  return sql + ")";
 }
 
 std::vector<std::string> search_words(std::string_view text) { return split_words(text, 200); }

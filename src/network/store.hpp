@@ -13,6 +13,11 @@ namespace passerelle::network {
 
 using Scope = std::vector<std::string>;  // roots of the caller's subtrees ("/1/5/"); empty = sees nothing
 
+// The SQL condition "`column` lies in one of the scope's subtrees" — one
+// range of the path index per root — with its parameters appended; "1 = 0"
+// for an empty scope. Other modules filter their rows by organisation with it.
+std::string scope_condition(const Scope& scope, db::Params& params, const char* column = "o.path");
+
 struct Organisation {
   std::int64_t id = 0;
   std::string name, kind, siret, address, postcode, commune, commune_insee, department, region, email, phone, website;
