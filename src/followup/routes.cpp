@@ -157,7 +157,7 @@ struct Person {
 // Referents (and supervisors' referents) of the caller's organisations.
 std::vector<Person> referents_in_scope(Ctx& ctx) {
   std::vector<Person> out;
-  for (auto& w : referent_workload(ctx.db(), scope_of(ctx), paris_today())) out.push_back({w.referent_id, w.name});
+  for (auto& r : followup::referents_in_scope(ctx.db(), scope_of(ctx))) out.push_back({r.id, r.name});
   return out;
 }
 

@@ -1111,6 +1111,24 @@ std::vector<DueRow> due_list(db::Connection& db, std::int64_t referent_id, Date 
 
 // --- Supervisor --------------------------------------------------------------------------------------
 
+std::vector<ReferentRef> referents_in_scope(db::Connection& db, const Scope& scope) {
+  db::Params params;
+  std::string ancestors;
+  for (auto& root : scope)
+    for (auto id : network::path_ids(root)) {
+      ancestors += ancestors.empty() ? "?" : ", ?";
+      params.emplace_back(id);
+    }
+  if (ancestors.empty()) return {};
+  auto sql =
+      "SELECT DISTINCT u.id, u.display_name FROM user_roles ur JOIN users u ON u.id = ur.user_id "
+      "JOIN organisations o ON o.id = ur.organisation_id WHERE ur.role = 'referent' AND u.disabled = 0 AND "
+      "(o.id IN (" + ancestors + ") OR " + scope_sql(scope, params) + ") ORDER BY u.display_name, u.id";
+  std::vector<ReferentRef> out;
+  for (auto& row : db.query(sql, params).rows) out.push_back({row.integer(0), row.text(1)});
+  return out;
+}
+
 std::vector<Workload> referent_workload(db::Connection& db, const Scope& scope, Date today) {
   const std::string day = format_date(today);
   const std::string monday = format_date(add_days(today, -(iso_weekday(today) - 1)));

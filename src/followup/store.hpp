@@ -239,6 +239,15 @@ struct Workload {
   std::string last_checkin;            // ISO date, empty when never
 };
 
+struct ReferentRef {
+  std::int64_t id = 0;
+  std::string name;
+};
+// Enabled accounts holding the referent role in an organisation of the scope
+// or above it (a PLIE's referents follow the people of its structures), by
+// name: the choosers of forms and filters. Reads user_roles only.
+std::vector<ReferentRef> referents_in_scope(db::Connection& db, const Scope& scope);
+
 // Each referent holding the role in scope or following someone in scope, by name.
 std::vector<Workload> referent_workload(db::Connection& db, const Scope& scope, Date today);
 std::expected<std::int64_t, web::Errors> log_checkin(db::Connection& db, std::int64_t supervisor_id,

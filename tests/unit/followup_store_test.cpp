@@ -255,6 +255,18 @@ TEST_P(FollowupStore, InteractionErrorsAreTheRulesInFrench) {
 
 // --- Scope ---------------------------------------------------------------------------
 
+TEST_P(FollowupStore, ReferentChoosersListTheReferentsOfTheScopeOnly) {
+  auto names = [&](const Scope& scope) {
+    std::vector<std::string> out;
+    for (auto& r : referents_in_scope(conn(), scope)) out.push_back(r.name);
+    return out;
+  };
+  EXPECT_EQ(names(Scope{get_org(plie_org).path}), (std::vector<std::string>{"Amina Benali", "Bruno Carré"}))
+      << "referents only, by name; the supervisor is not one";
+  EXPECT_EQ(names(Scope{get_org(other_org).path}), (std::vector<std::string>{"Paul Lointain"}));
+  EXPECT_TRUE(names(Scope{}).empty());
+}
+
 TEST_P(FollowupStore, AParticipantOfAnotherOrganisationIsInvisible) {
   auto mine = participant("Inès", "Garcia");
   auto theirs = participant("Inès", "Garcia", other_org);
