@@ -17,7 +17,7 @@ BUILD_DIR := build
 BIN       := $(BUILD_DIR)/passerelle
 DEFAULT_DATABASE := data/passerelle.db
 
-.PHONY: deps build server run test bench clean
+.PHONY: deps build server run test bench bench-followup clean
 
 deps:
 	@scripts/install-deps.sh
@@ -59,8 +59,13 @@ run: server
 test:
 	@scripts/test.sh
 
+# Both benchmarks run even when the first reports a failure; the status is 1 if either failed.
 bench: build
-	@bash bench/run.sh
+	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; exit $$(( a || b ))
+
+# The follow-up benchmark alone (issue 3): BENCH_FU_SCALES="100 10 1" adds the national scale.
+bench-followup: build
+	@bash bench/followup.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan test-results

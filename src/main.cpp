@@ -55,6 +55,7 @@ int usage() {
   export organisations [--format csv|xlsx] [--out FICHIER]
   backup FICHIER                      copie cohérente d'une base SQLite en service
   bench-data --organisations N --contacts M   jeu de données de mesure
+  bench-data --participants N --interactions M --referents R   suivi (mesure)
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
 PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
@@ -371,8 +372,22 @@ int main(int argc, char** argv) {
       auto database = open_database(1);
       db::migrate(*database);
       auto lease = database->acquire();
-      network::load_bench_data(*lease, std::stoll(option(rest, "--organisations", "100000")),
-                               std::stoll(option(rest, "--contacts", "300000")), std::cout);
+      // The follow-up options (issue 3) may be given alone: then only they are generated.
+      const auto participants = option(rest, "--participants"), interactions = option(rest, "--interactions"),
+                 referents = option(rest, "--referents");
+      const bool followup_only = !participants.empty() && option(rest, "--organisations").empty() &&
+                                 option(rest, "--contacts").empty();
+      if (!followup_only)
+        network::load_bench_data(*lease, std::stoll(option(rest, "--organisations", "100000")),
+                                 std::stoll(option(rest, "--contacts", "300000")), std::cout);
+      if (!participants.empty())
+        followup::load_followup_bench_data(*lease, std::stoll(participants),
+                                           interactions.empty() ? 0 : std::stoll(interactions),
+                                           referents.empty() ? 0 : std::stoll(referents), std::cout);
+      // Statistics for the query planners (SQLite has none until ANALYZE):
+      // without them a national dataset is read through the wrong indexes.
+      lease->execute_script("ANALYZE");
+      std::cout << "Statistiques du planificateur mises à jour (ANALYZE).\n";
       return 0;
     }
     if (command == "user") return cmd_user(rest);
