@@ -172,32 +172,9 @@ std::vector<Date> working_days(Date from, Date to) {
 
 // --- Follow-up columns, from the rules (the same composition as store.cpp) ------------
 
-struct FollowUp {
-  std::optional<Date> last_reached;
-  int failed_streak = 0;
-  Date next_due;
-  std::optional<Date> unreachable_on;
-};
-
-FollowUp follow_up(Date entry, int cadence, std::vector<InteractionAttempt> attempts, Date today) {
-  std::ranges::stable_sort(attempts, [](const auto& a, const auto& b) { return a.at < b.at; });
-  for (const auto& a : attempts) today = std::max(today, paris_date(a.at));
-  const DueInfo info = due_status(entry, cadence, attempts, today);
-  FollowUp f{info.last_reached, info.failed_streak, next_due_date(entry, cadence, attempts), std::nullopt};
-  if (f.failed_streak > 0 && static_cast<std::size_t>(f.failed_streak) <= attempts.size()) {
-    std::vector<Date> days;
-    for (std::size_t i = attempts.size() - f.failed_streak; i < attempts.size(); ++i)
-      days.push_back(paris_date(attempts[i].at));
-    const Date by_time = add_days(f.last_reached.value_or(entry), 2 * static_cast<std::int64_t>(cadence));
-    if (by_time > *std::ranges::min_element(days)) days.push_back(by_time);
-    std::ranges::sort(days);
-    for (const Date& d : days)
-      if (is_unreachable(entry, cadence, attempts, d)) {
-        f.unreachable_on = d;
-        break;
-      }
-  }
-  return f;
+// The store's own computation, so that generated data matches logged data.
+FollowUp follow_up(Date entry, int cadence, const std::vector<InteractionAttempt>& attempts, Date today) {
+  return follow_up_of(entry, cadence, attempts, today);
 }
 
 db::Value opt_date(const std::optional<Date>& d) { return d ? db::Value(format_date(*d)) : db::Value(nullptr); }

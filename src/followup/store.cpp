@@ -194,39 +194,8 @@ const char* kUnknownReferent =
 
 // --- Follow-up summary of an enrolment --------------------------------------------------
 
-struct FollowUp {
-  std::optional<Date> last_reached;
-  int failed_streak = 0;
-  Date next_due;
-  std::optional<Date> unreachable_on;
-};
-
-// The rules decide everything: the due date, the last reached day, the failed
-// streak, and the first day is_unreachable() holds — it can only change on the
-// day of an attempt of the current failed streak or when twice the cadence has
-// passed, so those days are probed.
 FollowUp follow_up(Date entry, int cadence, std::span<const InteractionAttempt> logged) {
-  std::vector<InteractionAttempt> attempts(logged.begin(), logged.end());
-  std::ranges::stable_sort(attempts, [](const auto& a, const auto& b) { return a.at < b.at; });
-  Date today = paris_today();
-  for (const auto& a : attempts) today = std::max(today, paris_date(a.at));  // nothing logged is ignored
-  const DueInfo info = due_status(entry, cadence, attempts, today);
-  FollowUp f{info.last_reached, info.failed_streak, next_due_date(entry, cadence, attempts), std::nullopt};
-  if (f.failed_streak > 0 && static_cast<std::size_t>(f.failed_streak) <= attempts.size()) {
-    std::vector<Date> days;
-    for (std::size_t i = attempts.size() - f.failed_streak; i < attempts.size(); ++i)
-      days.push_back(paris_date(attempts[i].at));
-    std::ranges::sort(days);
-    const Date by_time = add_days(f.last_reached.value_or(entry), 2 * static_cast<std::int64_t>(cadence));
-    if (by_time > days.front()) days.push_back(by_time);
-    std::ranges::sort(days);
-    for (const Date& d : days)
-      if (is_unreachable(entry, cadence, attempts, d)) {
-        f.unreachable_on = d;
-        break;
-      }
-  }
-  return f;
+  return follow_up_of(entry, cadence, logged, paris_today());
 }
 
 std::vector<InteractionAttempt> attempts_of(db::Connection& db, std::int64_t participant_id) {
@@ -1004,6 +973,33 @@ std::vector<EnrolmentEvent> enrolment_history(db::Connection& db, std::int64_t e
 }
 
 // --- Interactions ---------------------------------------------------------------------------------
+
+// The rules decide everything: the due date, the last reached day, the failed
+// streak, and the first day is_unreachable() holds — it can only change on the
+// day of an attempt of the current failed streak or when twice the cadence has
+// passed, so those days are probed.
+FollowUp follow_up_of(Date entry, int cadence, std::span<const InteractionAttempt> logged, Date today) {
+  std::vector<InteractionAttempt> attempts(logged.begin(), logged.end());
+  std::ranges::stable_sort(attempts, [](const auto& a, const auto& b) { return a.at < b.at; });
+  for (const auto& a : attempts) today = std::max(today, paris_date(a.at));  // nothing logged is ignored
+  const DueInfo info = due_status(entry, cadence, attempts, today);
+  FollowUp f{info.last_reached, info.failed_streak, next_due_date(entry, cadence, attempts), std::nullopt};
+  if (f.failed_streak > 0 && static_cast<std::size_t>(f.failed_streak) <= attempts.size()) {
+    std::vector<Date> days;
+    for (std::size_t i = attempts.size() - f.failed_streak; i < attempts.size(); ++i)
+      days.push_back(paris_date(attempts[i].at));
+    std::ranges::sort(days);
+    const Date by_time = add_days(f.last_reached.value_or(entry), 2 * static_cast<std::int64_t>(cadence));
+    if (by_time > days.front()) days.push_back(by_time);
+    std::ranges::sort(days);
+    for (const Date& d : days)
+      if (is_unreachable(entry, cadence, attempts, d)) {
+        f.unreachable_on = d;
+        break;
+      }
+  }
+  return f;
+}
 
 void refresh_follow_up(db::Connection& db, std::int64_t participant_id) {
   const auto attempts = attempts_of(db, participant_id);

@@ -15,6 +15,7 @@
 #include <cstdint>
 #include <expected>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -207,6 +208,19 @@ struct Interaction {
 // the follow-up of each of their current enrolments.
 std::expected<std::int64_t, web::Errors> log_interaction(db::Connection& db, std::int64_t participant_id,
                                                          const InteractionInput& input, std::int64_t author_id);
+// An enrolment's follow-up columns as the rules compute them from its
+// interactions (any order): the last reached day, the failed streak, the next
+// due date and the first day the person counts as unreachable. `today` is the
+// day the list is looked at (interactions after it are still taken into
+// account). Shared by log_interaction and the demo and benchmark loaders.
+struct FollowUp {
+  std::optional<Date> last_reached;
+  int failed_streak = 0;
+  Date next_due;
+  std::optional<Date> unreachable_on;
+};
+FollowUp follow_up_of(Date entry, int cadence, std::span<const InteractionAttempt> interactions, Date today);
+
 // Newest first.
 std::vector<Interaction> interactions_of(db::Connection& db, std::int64_t participant_id, int limit = 200);
 // Recomputes last_reached_on, failed_streak, next_due_on and unreachable_on of
