@@ -1609,71 +1609,55 @@ Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilte
   const std::string lo = paris_day_start_utc(f.from), hi = paris_day_start_utc(add_days(f.to, 1));
   const std::string followed = "e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date > ?)";
 
-  // Enrolment counts: followed on the end date, entries, exits, unreachable.
+  // One pass over the scope's enrolments that overlap the period, one row per
+  // person (a person may have several enrolments in scope), then, per person, index
+  // seeks into their interactions of the period and their last digital assessment
+  // (covering indexes of migration 0006). Driven by the people in scope, the cost
+  // grows with the scope, not with the country's interactions.
   {
-    db::Params params{to, to, from, to, from, to, from, to};
+    // Placeholders in order: followed (to, to), from, to, to, positive codes, followed (to, to), to.
+    db::Params params{to, to, from, to, to};
     const auto positive = in_list(positive_exit_codes(), params);
     params.insert(params.end(), {db::Value(to), db::Value(to), db::Value(to)});
     auto sql = fmt::format(
-        "SELECT COUNT(DISTINCT CASE WHEN {0} THEN e.participant_id END), "
-        "COUNT(CASE WHEN e.entry_date >= ? AND e.entry_date <= ? THEN 1 END), "
-        "COUNT(CASE WHEN e.exit_date >= ? AND e.exit_date <= ? THEN 1 END), "
-        "COUNT(CASE WHEN e.exit_date >= ? AND e.exit_date <= ? AND e.exit_outcome IN ({1}) THEN 1 END), "
-        "COUNT(DISTINCT CASE WHEN {0} AND e.status = 'active' AND e.unreachable_on <= ? THEN e.participant_id END)",
+        "WITH f AS (SELECT e.participant_id AS pid, "
+        "MAX(CASE WHEN {0} THEN 1 ELSE 0 END) AS fe, "
+        "COUNT(CASE WHEN e.entry_date >= ? THEN 1 END) AS entries, "
+        "COUNT(CASE WHEN e.exit_date <= ? THEN 1 END) AS exits, "
+        "COUNT(CASE WHEN e.exit_date <= ? AND e.exit_outcome IN ({1}) THEN 1 END) AS positive, "
+        "MAX(CASE WHEN {0} AND e.status = 'active' AND e.unreachable_on <= ? THEN 1 ELSE 0 END) AS unreachable",
         followed, positive);
     sql += dashboard_base(db, scope, f, params);
+    sql += " AND e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?) GROUP BY e.participant_id), ";
+    params.insert(params.end(), {db::Value(to), db::Value(from)});
+    sql +=
+        "c AS MATERIALIZED (SELECT f.*, (SELECT COUNT(*) FROM interactions i WHERE i.participant_id = f.pid AND i.at >= ? "
+        "AND i.at < ?) AS n, CASE WHEN EXISTS (SELECT 1 FROM interactions i WHERE i.participant_id = f.pid "
+        "AND i.at >= ? AND i.at < ? AND i.outcome IN (";
+    params.insert(params.end(), {db::Value(lo), db::Value(hi), db::Value(lo), db::Value(hi)});
+    sql += in_list(reached_codes(), params);
+    sql +=
+        ")) THEN 1 ELSE 0 END AS r, CASE WHEN f.fe = 1 THEN (SELECT a.email FROM digital_assessments a "
+        "WHERE a.participant_id = f.pid AND a.assessed_on <= ? ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) "
+        "END AS email FROM f) "
+        "SELECT COALESCE(SUM(fe), 0), COALESCE(SUM(entries), 0), COALESCE(SUM(exits), 0), "
+        "COALESCE(SUM(positive), 0), COALESCE(SUM(unreachable), 0), COALESCE(SUM(n), 0), "
+        "COUNT(CASE WHEN n > 0 THEN 1 END), COUNT(CASE WHEN r = 1 THEN 1 END), "
+        "COUNT(CASE WHEN fe = 1 AND r = 0 THEN 1 END), COUNT(email), COUNT(CASE WHEN email IN (";
+    params.emplace_back(to);
+    sql += in_list(unable_email_codes(), params) + ") THEN 1 END) FROM c";
     auto row = db.query(sql, params).rows.at(0);
     d.counts.followed = row.integer(0);
     d.entries = row.integer(1);
     d.counts.exits = row.integer(2);
     d.counts.positive_exits = row.integer(3);
     d.unreachable = row.integer(4);
-  }
-  // Contacts in the period with the people followed during it.
-  {
-    db::Params params;
-    const auto reached = in_list(reached_codes(), params);
-    params.insert(params.end(), {db::Value(lo), db::Value(hi)});
-    auto sql = fmt::format(
-        "SELECT COUNT(*), COUNT(DISTINCT i.participant_id), "
-        "COUNT(DISTINCT CASE WHEN i.outcome IN ({}) THEN i.participant_id END) FROM interactions i "
-        "WHERE i.at >= ? AND i.at < ? AND i.participant_id IN (SELECT e.participant_id",
-        reached);
-    sql += dashboard_base(db, scope, f, params);
-    sql += " AND e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?))";
-    params.insert(params.end(), {db::Value(to), db::Value(from)});
-    auto row = db.query(sql, params).rows.at(0);
-    d.counts.interactions = row.integer(0);
-    d.counts.people_contacted = row.integer(1);
-    d.counts.people_reached = row.integer(2);
-  }
-  // Followed people nobody reached in the period.
-  {
-    db::Params params;
-    std::string sql = "SELECT COUNT(DISTINCT e.participant_id)" + dashboard_base(db, scope, f, params);
-    sql += " AND " + followed +
-           " AND NOT EXISTS (SELECT 1 FROM interactions i WHERE i.participant_id = e.participant_id "
-           "AND i.at >= ? AND i.at < ? AND i.outcome IN (";
-    params.insert(params.end(), {db::Value(to), db::Value(to), db::Value(lo), db::Value(hi)});
-    sql += in_list(reached_codes(), params) + "))";
-    d.counts.followed_not_reached = db.query(sql, params).rows.at(0).integer(0);
-  }
-  // Last digital assessment (up to the end date) of each followed person.
-  {
-    db::Params params;
-    std::string sql = "WITH followed AS (SELECT DISTINCT e.participant_id AS pid" + dashboard_base(db, scope, f, params);
-    sql += " AND " + followed + "), ";
-    params.insert(params.end(), {db::Value(to), db::Value(to)});
-    sql +=
-        "latest AS (SELECT a.email, ROW_NUMBER() OVER (PARTITION BY a.participant_id ORDER BY a.assessed_on DESC, "
-        "a.id DESC) AS rn FROM digital_assessments a JOIN followed ON followed.pid = a.participant_id "
-        "WHERE a.assessed_on <= ?) ";
-    params.emplace_back(to);
-    sql += "SELECT COUNT(*), COUNT(CASE WHEN email IN (" + in_list(unable_email_codes(), params) +
-           ") THEN 1 END) FROM latest WHERE rn = 1";
-    auto row = db.query(sql, params).rows.at(0);
-    d.counts.assessed = row.integer(0);
-    d.counts.unable_to_email = row.integer(1);
+    d.counts.interactions = row.integer(5);
+    d.counts.people_contacted = row.integer(6);
+    d.counts.people_reached = row.integer(7);
+    d.counts.followed_not_reached = row.integer(8);
+    d.counts.assessed = row.integer(9);
+    d.counts.unable_to_email = row.integer(10);
   }
   // People followed on the end date per kind of difficulty identified by then.
   {
