@@ -1,7 +1,8 @@
 -- Covering indexes for the follow-up dashboard (issue 3, benchmark). Per person in
 -- scope, the dashboard reads the interactions of the period and whether one reached
 -- them, and the last digital assessment's e-mail answer, from the index alone; the
--- enrolments of one programme and each participant's organisation likewise.
+-- enrolments of one programme or of one participant, and each participant's
+-- organisation, likewise.
 DROP INDEX interactions_participant;
 CREATE INDEX interactions_participant ON interactions(participant_id, at, outcome);
 DROP INDEX interactions_at;
@@ -12,3 +13,6 @@ DROP INDEX enrolments_programme;
 CREATE INDEX enrolments_programme ON enrolments(programme_id, status, participant_id, entry_date, exit_date,
   unreachable_on, exit_outcome);
 CREATE INDEX participants_organisation_of ON participants(id, organisation_id);
+DROP INDEX enrolments_participant;
+CREATE INDEX enrolments_participant ON enrolments(participant_id, entry_date, exit_date, status, unreachable_on,
+  exit_outcome, programme_id, referent_id);

@@ -1446,6 +1446,26 @@ std::vector<ResourceSent> resources_of(db::Connection& db, std::int64_t particip
 
 // --- Steps ------------------------------------------------------------------------------------------------
 
+// The dates of a pathway, to check that what is recorded on it happens between
+// its entry and its exit; an error on `field` otherwise (none when it does not exist).
+void check_within_pathway(db::Connection& db, Form& form, std::int64_t enrolment_id, const char* field,
+                          const std::optional<Date>& day, const char* what, const char* what_lower) {
+  auto r = db.query("SELECT entry_date, exit_date FROM enrolments WHERE id = ?", {enrolment_id});
+  if (r.empty()) {
+    form.add("enrolment_id", "Ce parcours n'existe pas.");
+    return;
+  }
+  if (!day) return;
+  const auto entry = r.rows[0].text(0), exit = r.rows[0].text(1);
+  auto french = [](const std::string& iso) { return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4); };
+  if (format_date(*day) < entry)
+    form.add(field, fmt::format("{} ne peut pas commencer avant l'entrée dans le parcours (le {}).", what,
+                                french(entry)));
+  else if (!exit.empty() && format_date(*day) > exit)
+    form.add(field, fmt::format("Le parcours est clos depuis le {} : {} ne peut pas commencer après la sortie.",
+                                french(exit), what_lower));
+}
+
 std::expected<std::int64_t, web::Errors> add_step(db::Connection& db, std::int64_t enrolment_id, const StepInput& in) {
   Form form;
   const Label* kind =
@@ -1456,8 +1476,7 @@ std::expected<std::int64_t, web::Errors> add_step(db::Connection& db, std::int64
     form.add("end_date", "La date de fin ne peut pas précéder la date de début.");
   auto place = form.text("place", in.place);
   auto notes = form.text("notes", in.notes, kMaxNotesLength);
-  if (!exists(db, "SELECT 1 FROM enrolments WHERE id = ?", enrolment_id))
-    form.add("enrolment_id", "Ce parcours n'existe pas.");
+  check_within_pathway(db, form, enrolment_id, "start_date", start, "L'étape", "l'étape");
   if (!form.errors.empty()) return std::unexpected(std::move(form.errors));
   return db.query(
                "INSERT INTO steps (enrolment_id, kind, start_date, end_date, place, notes, created_at) "
@@ -1496,8 +1515,7 @@ std::expected<std::int64_t, web::Errors> create_pass(db::Connection& db, std::in
   else if (!db.query("SELECT 1 FROM pass_iae WHERE number = ?", {n}).empty())
     form.add("number", "Ce numéro de PASS IAE est déjà enregistré.");
   auto start = form.date("start_date", start_date, "Indiquez la date de début du PASS IAE.");
-  if (!exists(db, "SELECT 1 FROM enrolments WHERE id = ?", enrolment_id))
-    form.add("enrolment_id", "Ce parcours n'existe pas.");
+  check_within_pathway(db, form, enrolment_id, "start_date", start, "Le PASS IAE", "le PASS IAE");
   if (!form.errors.empty()) return std::unexpected(std::move(form.errors));
   const Pass pass = new_pass(*start);
   return db.query(

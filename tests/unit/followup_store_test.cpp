@@ -401,6 +401,13 @@ TEST_P(FollowupStore, StatusTransitionsWriteHistoryAndRefuseAnExitBeforeEntry) {
   EXPECT_NE(e.esf_entry.find("\"labour_status\":\"unemployed_long_term\""), std::string::npos);
   EXPECT_NE(e.esf_exit.find("\"positive_exit\":true"), std::string::npos);
   EXPECT_FALSE(change_enrolment_status(conn(), eid, "resume", {}, amina, "")) << "exited is final";
+  // A closed pathway keeps its past: a step within its dates, none after the exit.
+  ok(add_step(conn(), eid, {"training", "2020-04-01", "2020-04-09", "AFPA Montreuil", ""}));
+  auto late_step = add_step(conn(), eid, {"training", "2020-04-11", "", "", ""});
+  ASSERT_FALSE(late_step);
+  EXPECT_EQ(message_of(late_step.error(), "start_date"),
+            "Le parcours est clos depuis le 10/04/2020 : l'étape ne peut pas commencer après la sortie.");
+  EXPECT_FALSE(create_pass(conn(), eid, "999990000009", "2020-04-20")) << "no PASS IAE after the exit";
 
   auto history = enrolment_history(conn(), eid);
   ASSERT_EQ(history.size(), 4u);
@@ -714,6 +721,14 @@ TEST_P(FollowupStore, TimelineMergesEverythingNewestFirst) {
   auto bad_step = add_step(conn(), eid, {"diagnosis", "2020-03-04", "2020-03-03", "", ""});
   ASSERT_FALSE(bad_step);
   EXPECT_TRUE(web::find_error(bad_step.error(), "end_date"));
+  // A step or a PASS IAE happens between the pathway's entry and its exit.
+  auto before_entry = add_step(conn(), eid, {"diagnosis", "2020-03-01", "", "", ""});
+  ASSERT_FALSE(before_entry);
+  EXPECT_EQ(message_of(before_entry.error(), "start_date"),
+            "L'étape ne peut pas commencer avant l'entrée dans le parcours (le 02/03/2020).");
+  auto pass_before_entry = create_pass(conn(), eid, "999990000003", "2020-02-28");
+  ASSERT_FALSE(pass_before_entry);
+  EXPECT_TRUE(web::find_error(pass_before_entry.error(), "start_date"));
   ok(add_resource(conn(), pid, {"2020-03-06", "Guide des démarches CAF", "https://www.caf.fr", "email"}, amina));
   auto bad_link = add_resource(conn(), pid, {"2020-03-06", "Lien", "javascript:alert(1)", "email"}, amina);
   ASSERT_FALSE(bad_link);
