@@ -13,6 +13,7 @@
 
 #include "core/auth/audit.hpp"
 #include "core/web/download.hpp"
+#include "core/web/input.hpp"
 #include "core/web/csv.hpp"
 #include "core/web/text.hpp"
 #include "core/web/xlsx.hpp"
@@ -24,6 +25,8 @@ namespace passerelle::followup {
 namespace {
 
 using web::Ctx;
+using web::path_id;
+using web::to_id;
 namespace json = boost::json;
 
 constexpr std::int64_t kCountCap = 1000;
@@ -33,17 +36,6 @@ constexpr int kPageSize = 50;
 
 Scope scope_of(Ctx& ctx) { return ctx.user().scope_roots({"referent", "supervisor"}); }
 
-std::int64_t path_id(Ctx& ctx, const char* name = "id") {
-  const auto& raw = ctx.req.params[name];
-  if (raw.empty() || raw.size() > 18 || raw.find_first_not_of("0123456789") != std::string::npos) throw web::NotFound{};
-  return std::stoll(raw);
-}
-
-std::optional<std::int64_t> to_id(const std::string& raw) {
-  auto s = text::trim(raw);
-  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
-  return std::stoll(s);
-}
 
 Participant load_participant(Ctx& ctx, std::int64_t id) {
   auto p = get_participant(ctx.db(), scope_of(ctx), id);

@@ -12,6 +12,7 @@
 
 #include "core/auth/audit.hpp"
 #include "core/web/app.hpp"
+#include "core/web/input.hpp"
 #include "core/web/text.hpp"
 #include "followup/model.hpp"
 #include "followup/routes.hpp"
@@ -22,77 +23,23 @@ namespace passerelle::followup {
 namespace {
 
 using web::Ctx;
+using web::hex;
+using web::json_response;
+using web::path_id;
+using web::query_id;
+using web::query_limit;
+using web::required_query_id;
+using web::json_field;
+using web::json_flag;
 namespace json = boost::json;
 
 Scope scope_of(Ctx& ctx) { return ctx.user().scope_roots({"referent", "supervisor"}); }
 
-http::Response json_response(const json::value& v, int status = 200) {
-  return http::Response::json(json::serialize(v), status);
-}
-
-std::int64_t path_id(Ctx& ctx, const char* name = "id") {
-  const auto& raw = ctx.req.params[name];
-  if (raw.empty() || raw.size() > 18 || raw.find_first_not_of("0123456789") != std::string::npos) throw web::NotFound{};
-  return std::stoll(raw);
-}
-
-// An optional numeric query parameter; 400 when it is not a positive number.
-std::optional<std::int64_t> query_id(Ctx& ctx, const char* name) {
-  auto v = ctx.req.query(name);
-  if (v.empty()) return std::nullopt;
-  if (v.size() > 18 || v.find_first_not_of("0123456789") != std::string::npos || std::stoll(v) <= 0)
-    throw web::BadRequest{fmt::format("Le paramètre « {} » doit être un identifiant numérique.", name)};
-  return std::stoll(v);
-}
-
-std::int64_t required_query_id(Ctx& ctx, const char* name) {
-  auto id = query_id(ctx, name);
-  if (!id) throw web::BadRequest{fmt::format("Le paramètre « {} » est obligatoire.", name)};
-  return *id;
-}
-
-int query_limit(Ctx& ctx, int fallback, int max) {
-  auto v = ctx.req.query("limit");
-  if (v.empty()) return fallback;
-  if (v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos)
-    throw web::BadRequest{"Le paramètre « limit » doit être un nombre."};
-  return std::clamp(std::stoi(v), 1, max);
-}
-
-std::string hex(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) out += fmt::format("{:02x}", c);
-  return out;
-}
-
-// A JSON field as text: strings as they are, numbers written out, null and
-// absent as `fallback`/"". Anything else is an error for that field.
-std::string field(const json::object& body, const char* name, web::Errors& errors, const std::string& fallback = "") {
-  auto it = body.find(name);
-  if (it == body.end()) return fallback;
-  auto& v = it->value();
-  if (v.is_string()) return std::string(v.get_string());
-  if (v.is_int64()) return std::to_string(v.get_int64());
-  if (v.is_uint64()) return std::to_string(v.get_uint64());
-  if (v.is_null()) return "";
-  errors.push_back({name, "Ce champ doit être une chaîne de caractères."});
-  return fallback;
-}
-
-// A boolean field as "1" / "0"; `fallback` when absent.
-std::string flag(const json::object& body, const char* name, web::Errors& errors, const std::string& fallback = "") {
-  auto it = body.find(name);
-  if (it == body.end()) return fallback;
-  if (it->value().is_bool()) return it->value().get_bool() ? "1" : "0";
-  if (it->value().is_null()) return "";
-  errors.push_back({name, "Ce champ doit valoir true ou false."});
-  return fallback;
-}
 
 // A positive id in the body; nullopt with an error when wrong, nullopt alone when absent.
 std::optional<std::int64_t> body_id(const json::object& body, const char* name, web::Errors& errors,
                                     const char* missing = nullptr) {
-  auto v = text::trim(field(body, name, errors));
+  auto v = text::trim(json_field(body, name, errors));
   if (v.empty()) {
     if (missing) errors.push_back({name, missing});
     return std::nullopt;
@@ -262,7 +209,7 @@ void audit_sensitive(Ctx& ctx, const Participant& p, std::size_t n) {
 // --- Participants ------------------------------------------------------------------------------
 
 ParticipantInput participant_input(const json::object& body, web::Errors& errors, const Participant* base) {
-  auto b = [&](const char* name, const std::string& current) { return field(body, name, errors, base ? current : ""); };
+  auto b = [&](const char* name, const std::string& current) { return json_field(body, name, errors, base ? current : ""); };
   ParticipantInput in;
   in.first_name = b("first_name", base ? base->first_name : "");
   in.last_name = b("last_name", base ? base->last_name : "");
@@ -278,10 +225,10 @@ ParticipantInput participant_input(const json::object& body, web::Errors& errors
   in.labour_status = b("labour_status", base ? base->labour_status : "");
   in.education_level = b("education_level", base ? base->education_level : "");
   in.housing = b("housing", base ? base->housing : "");
-  in.rqth = flag(body, "rqth", errors, base ? (base->rqth ? "1" : "0") : "");
-  in.qpv = flag(body, "qpv", errors, base ? (base->qpv ? "1" : "0") : "");
+  in.rqth = json_flag(body, "rqth", errors, base ? (base->rqth ? "1" : "0") : "");
+  in.qpv = json_flag(body, "qpv", errors, base ? (base->qpv ? "1" : "0") : "");
   in.consent_date = b("consent_date", base ? base->consent_at : "");
-  in.consent = flag(body, "consent", errors, base ? "1" : "");
+  in.consent = json_flag(body, "consent", errors, base ? "1" : "");
   if (auto it = body.find("benefits"); it != body.end()) {
     if (!it->value().is_array()) {
       errors.push_back({"benefits", "Ce champ doit être une liste de codes (rsa, ass, aah, are)."});
@@ -449,7 +396,7 @@ http::Response create_enrolment_api(Ctx& ctx) {
   auto pid = body_id(body, "participant_id", errors, "Indiquez la personne.");
   auto programme = body_id(body, "programme_id", errors, "Choisissez un programme dans la liste.");
   auto referent = body_id(body, "referent_id", errors, "Choisissez un·e référent·e.");
-  n.entry_date = field(body, "entry_date", errors);
+  n.entry_date = json_field(body, "entry_date", errors);
   n.cohort_id = body_id(body, "cohort_id", errors);
   std::optional<Participant> p;
   if (pid) {
@@ -487,11 +434,11 @@ http::Response create_interaction_api(Ctx& ctx) {
   web::Errors errors;
   auto pid = body_id(body, "participant_id", errors, "Indiquez la personne.");
   InteractionInput in;
-  in.at = field(body, "at", errors);
-  in.channel = field(body, "channel", errors);
-  in.outcome = field(body, "outcome", errors);
-  in.level = field(body, "level", errors);
-  in.notes = field(body, "notes", errors);
+  in.at = json_field(body, "at", errors);
+  in.channel = json_field(body, "channel", errors);
+  in.outcome = json_field(body, "outcome", errors);
+  in.level = json_field(body, "level", errors);
+  in.notes = json_field(body, "notes", errors);
   std::optional<Participant> p;
   if (pid) {
     p = get_participant(ctx.db(), scope_of(ctx), *pid);
@@ -696,10 +643,10 @@ void register_api_routes(web::App& app) {
     auto e = enrolment_or_404(ctx, path_id(ctx));
     auto body = ctx.json_body();
     web::Errors errors;
-    auto transition = field(body, "transition", errors);
-    auto exit_date = field(body, "exit_date", errors);
-    auto outcome = field(body, "exit_outcome", errors);
-    auto reason = field(body, "reason", errors);
+    auto transition = json_field(body, "transition", errors);
+    auto exit_date = json_field(body, "exit_date", errors);
+    auto outcome = json_field(body, "exit_outcome", errors);
+    auto reason = json_field(body, "reason", errors);
     if (text::trim(transition).empty()) errors.push_back({"transition", "Indiquez le changement : suspend, resume ou exit."});
     if (!errors.empty()) return web::validation_problem(errors);
     EnrolmentExit exit;
@@ -718,7 +665,7 @@ void register_api_routes(web::App& app) {
     auto body = ctx.json_body();
     web::Errors errors;
     auto referent = body_id(body, "referent_id", errors, "Choisissez le·la nouveau·elle référent·e.");
-    auto reason = field(body, "reason", errors);
+    auto reason = json_field(body, "reason", errors);
     if (!errors.empty()) return web::validation_problem(errors);
     db::Transaction tx(ctx.db());
     auto r = transfer_referent(ctx.db(), e.id, *referent, ctx.user().id, reason);
@@ -757,11 +704,11 @@ void register_api_routes(web::App& app) {
     web::Errors errors;
     auto pid = body_id(body, "participant_id", errors, "Indiquez la personne.");
     DifficultyInput in;
-    in.kind = field(body, "kind", errors);
-    in.sub_kind = field(body, "sub_kind", errors);
-    in.partner_organisation_id = field(body, "partner_organisation_id", errors);
-    in.identified_on = field(body, "identified_on", errors);
-    in.notes = field(body, "notes", errors);
+    in.kind = json_field(body, "kind", errors);
+    in.sub_kind = json_field(body, "sub_kind", errors);
+    in.partner_organisation_id = json_field(body, "partner_organisation_id", errors);
+    in.identified_on = json_field(body, "identified_on", errors);
+    in.notes = json_field(body, "notes", errors);
     std::optional<Participant> p;
     if (pid) {
       p = get_participant(ctx.db(), scope_of(ctx), *pid);
@@ -789,9 +736,9 @@ void register_api_routes(web::App& app) {
     if (owner->sensitive && !may_see_sensitive(ctx, p)) throw web::NotFound{};
     auto body = ctx.json_body();
     web::Errors errors;
-    auto transition = field(body, "transition", errors);
-    auto partner = field(body, "partner_organisation_id", errors);
-    auto reason = field(body, "reason", errors);
+    auto transition = json_field(body, "transition", errors);
+    auto partner = json_field(body, "partner_organisation_id", errors);
+    auto reason = json_field(body, "reason", errors);
     if (!errors.empty()) return web::validation_problem(errors);
     const auto id = path_id(ctx);
     db::Transaction tx(ctx.db());

@@ -4,6 +4,7 @@
 
 #include "core/auth/audit.hpp"
 #include "core/embedded.hpp"
+#include "core/web/input.hpp"
 #include "core/web/text.hpp"
 #include "network/routes.hpp"
 #include "network/routes_common.hpp"
@@ -13,32 +14,13 @@ namespace passerelle::network {
 namespace {
 
 using web::Ctx;
+using web::hex;
+using web::json_response;
+using web::json_field;
 namespace json = boost::json;
 
-std::string hex(std::string_view s) {
-  std::string out;
-  for (unsigned char c : s) out += fmt::format("{:02x}", c);
-  return out;
-}
-
-// A JSON field as text: strings as they are, numbers written out, null and
-// absent as "". Anything else is an error for that field.
-std::string field(const json::object& body, const char* name, web::Errors& errors, const std::string& fallback = "") {
-  auto it = body.find(name);
-  if (it == body.end()) return fallback;
-  auto& v = it->value();
-  if (v.is_string()) return std::string(v.get_string());
-  if (v.is_int64()) return std::to_string(v.get_int64());
-  if (v.is_uint64()) return std::to_string(v.get_uint64());
-  if (v.is_null()) return "";
-  errors.push_back({name, "Ce champ doit être une chaîne de caractères."});
-  return fallback;
-}
-
-http::Response json_response(const json::value& v, int status = 200) { return http::Response::json(json::serialize(v), status); }
-
 OrganisationInput org_input(const json::object& body, web::Errors& errors, const Organisation* base) {
-  auto b = [&](const char* name, const std::string& current) { return field(body, name, errors, base ? current : ""); };
+  auto b = [&](const char* name, const std::string& current) { return json_field(body, name, errors, base ? current : ""); };
   OrganisationInput in;
   in.name = b("name", base ? base->name : "");
   in.kind = b("kind", base ? base->kind : "");
@@ -86,20 +68,21 @@ http::Response save_org(Ctx& ctx, const Organisation* existing, bool merge) {
 }
 
 ContactInput contact_input(const json::object& body, web::Errors& errors, const Contact* base) {
-  auto b = [&](const char* name, const std::string& current) { return field(body, name, errors, base ? current : ""); };
+  auto b = [&](const char* name, const std::string& current) { return json_field(body, name, errors, base ? current : ""); };
   ContactInput in;
   in.first_name = b("first_name", base ? base->first_name : "");
   in.last_name = b("last_name", base ? base->last_name : "");
   in.function_title = b("function_title", base ? base->function_title : "");
   in.email = b("email", base ? base->email : "");
   in.phone = b("phone", base ? base->phone : "");
-  in.mailing_consent = base && base->mailing_consent ? "1" : "";
+  bool consent = base && base->mailing_consent;
   if (auto it = body.find("mailing_consent"); it != body.end()) {
     if (!it->value().is_bool())
       errors.push_back({"mailing_consent", "Ce champ doit valoir true ou false."});
     else
-      in.mailing_consent = it->value().get_bool() ? "1" : "";
+      consent = it->value().get_bool();
   }
+  if (consent) in.mailing_consent = "1";
   if (auto it = body.find("organisation_ids"); it != body.end()) {
     if (!it->value().is_array()) {
       errors.push_back({"organisation_ids", "Ce champ doit être une liste d'identifiants d'organisations."});

@@ -2,12 +2,6 @@
 
 namespace passerelle::network {
 
-std::int64_t path_id(web::Ctx& ctx, const char* name) {
-  const auto& raw = ctx.req.params[name];
-  if (raw.empty() || raw.size() > 18 || raw.find_first_not_of("0123456789") != std::string::npos) throw web::NotFound{};
-  return std::stoll(raw);
-}
-
 std::optional<Organisation> resolve_parent(web::Ctx& ctx, const OrganisationInput& in, const Organisation* self,
                                            web::Errors& errors) {
   if (web::find_error(errors, "parent_id")) return std::nullopt;  // one message per field

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "core/web/app.hpp"
+#include "core/web/input.hpp"
 #include "network/store.hpp"
 
 namespace passerelle::network {
@@ -13,8 +14,7 @@ inline Scope read_scope(web::Ctx& ctx) { return ctx.user().scope_roots(); }
 inline Scope write_scope(web::Ctx& ctx) { return ctx.user().scope_roots({"admin", "network"}); }
 inline bool can_write(web::Ctx& ctx) { return ctx.user().has_any_role({"admin", "network"}); }
 
-// An id from the path; anything else is a 404, like an id outside the scope.
-std::int64_t path_id(web::Ctx& ctx, const char* name = "id");
+using web::path_id;  // core/web/input.hpp
 
 // Checks the parent named by the input against the write scope and that an
 // organisation is not moved under itself; adds errors to `errors`.
