@@ -1,6 +1,5 @@
 #include "core/web/app.hpp"
 
-#include <kainjow/mustache.hpp>
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
@@ -12,82 +11,15 @@
 #include <fmt/format.h>
 
 #include "core/embedded.hpp"
+#include "core/web/template.hpp"
 #include "core/web/text.hpp"
 
 namespace passerelle::web {
 namespace {
 
-using kainjow::mustache::mustache;
-using mdata = kainjow::mustache::data;
-
 constexpr const char* kSessionCookie = "passerelle_session";
 constexpr const char* kFlashCookie = "passerelle_flash";
 constexpr const char* kPreCsrfCookie = "passerelle_csrf";
-
-const std::string& template_source(const std::string& name) {
-  static const auto* sources = [] {
-    auto* m = new std::unordered_map<std::string, std::string>();
-    for (auto& f : embedded::files()) {
-      std::string_view p = f.path;
-      if (p.starts_with("templates/") && p.ends_with(".mustache")) {
-        p.remove_prefix(10);
-        p.remove_suffix(9);
-        (*m)[std::string(p)] = std::string(f.data);
-      }
-    }
-    return m;
-  }();
-  auto it = sources->find(name);
-  if (it == sources->end()) throw std::runtime_error("unknown template " + name);
-  return it->second;
-}
-
-// Partials: every templates/partials/<name>.mustache, usable as {{> name}}.
-void add_partials(mdata& root) {
-  for (auto& f : embedded::files()) {
-    std::string_view p = f.path;
-    if (p.starts_with("templates/partials/") && p.ends_with(".mustache")) {
-      std::string name(p.substr(19, p.size() - 19 - 9));
-      std::string source(f.data);
-      root.set(name, kainjow::mustache::partial([source] { return source; }));
-    }
-  }
-}
-
-mdata to_mustache(const json::value& v) {
-  switch (v.kind()) {
-    case json::kind::object: {
-      mdata d{mdata::type::object};
-      for (auto& [k, val] : v.get_object()) d.set(std::string(k), to_mustache(val));
-      return d;
-    }
-    case json::kind::array: {
-      mdata d{mdata::type::list};
-      for (auto& item : v.get_array()) d.push_back(to_mustache(item));
-      return d;
-    }
-    // An empty string is false in sections ({{#error}}…{{/error}} shows
-    // nothing) and renders as nothing in variables.
-    case json::kind::string:
-      return v.get_string().empty() ? mdata(mdata::type::bool_false) : mdata(std::string(v.get_string()));
-    case json::kind::bool_: return v.get_bool() ? mdata(mdata::type::bool_true) : mdata(mdata::type::bool_false);
-    case json::kind::int64: return mdata(std::to_string(v.get_int64()));
-    case json::kind::uint64: return mdata(std::to_string(v.get_uint64()));
-    case json::kind::double_: return mdata(fmt::format("{}", v.get_double()));
-    case json::kind::null: return mdata(mdata::type::bool_false);
-  }
-  return mdata{};
-}
-
-std::string render_with(const std::string& name, mdata& data) {
-  // kainjow templates are not safe to share between threads while rendering:
-  // one parsed copy per worker thread.
-  thread_local std::unordered_map<std::string, std::unique_ptr<mustache>> cache;
-  auto& tmpl = cache[name];
-  if (!tmpl) tmpl = std::make_unique<mustache>(template_source(name));
-  if (!tmpl->is_valid()) throw std::runtime_error("template " + name + ": " + tmpl->error_message());
-  return tmpl->render(data);
-}
 
 bool constant_time_equal(const std::string& a, const std::string& b) {
   return a.size() == b.size() && sodium_memcmp(a.data(), b.data(), a.size()) == 0;
@@ -378,10 +310,8 @@ http::Response App::dispatch(http::Request& req, Ctx& ctx) {
 
 // ---- Rendering ---------------------------------------------------------------
 
-std::string render_fragment(const std::string& name, const json::object& data) {
-  auto d = to_mustache(data);
-  add_partials(d);
-  return render_with(name, d);
+std::string render_fragment(const std::string& name, json::object data) {
+  return TemplateSet::embedded().render(name, json::value(std::move(data)));
 }
 
 namespace {
@@ -437,9 +367,9 @@ http::Response page(Ctx& ctx, const std::string& name, json::object data, int st
     }
     res.headers.emplace_back("Set-Cookie", std::string(kFlashCookie) + "=; Path=/; Max-Age=0; SameSite=Lax");
   }
-  layout["content"] = render_fragment(name, data);
+  layout["content"] = render_fragment(name, std::move(data));
   res.status = status;
-  res.body = render_fragment("layout", layout);
+  res.body = render_fragment("layout", std::move(layout));
   res.set_header("Content-Type", "text/html; charset=utf-8");
   return res;
 }

@@ -110,7 +110,7 @@ class App {
 // "title". Partials are available as {{> name}} (templates/partials/<name>).
 http::Response page(Ctx& ctx, const std::string& name, json::object data, int status = 200);
 // Renders one template without the layout (htmx fragments).
-std::string render_fragment(const std::string& name, const json::object& data);
+std::string render_fragment(const std::string& name, json::object data);
 // The French error page (or problem+json for API calls).
 http::Response error_page(Ctx& ctx, int status, const std::string& title, const std::string& detail);
 
