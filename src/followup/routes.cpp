@@ -243,13 +243,15 @@ std::string now_local() { return paris_local_input(auth::now_utc()); }
 
 http::Response due_page(Ctx& ctx, const FormState* state, int status) {
   std::int64_t referent_id = ctx.user().id;
-  auto people = referents_in_scope(ctx);
+  const bool supervisor = ctx.user().has_role("supervisor");
+  // Only a supervisor chooses whose list to see (the list of referents is theirs).
+  auto people = supervisor ? referents_in_scope(ctx) : std::vector<Person>{};
   std::string referent_name = ctx.user().display_name;
   auto asked = ctx.req.query("referent");
   if (asked.empty() && state) asked = ctx.form("referent");
   if (!asked.empty() && asked != std::to_string(ctx.user().id)) {
     auto id = to_id(asked);
-    if (!id || !ctx.user().has_role("supervisor")) throw web::NotFound{};
+    if (!id || !supervisor) throw web::NotFound{};
     auto it = std::ranges::find_if(people, [&](const Person& p) { return p.id == *id; });
     if (it == people.end()) throw web::NotFound{};
     referent_id = *id;
@@ -281,8 +283,10 @@ http::Response due_page(Ctx& ctx, const FormState* state, int status) {
         {"last_reached", r.due.last_reached ? web::french_date(format_date(*r.due.last_reached)) : std::string()},
         {"failed", r.due.failed_streak},
         {"open", mine != nullptr},
-        {"form", contact_form_json(now, mine)},
     });
+    // The row whose contact came back with errors has its own form; the others
+    // find the blank one at the top of the data (Mustache looks up outwards).
+    if (mine) items.back().as_object()["form"] = contact_form_json(now, mine);
   }
   std::string summary;
   for (auto& s : kDueStatuses)
@@ -298,8 +302,9 @@ http::Response due_page(Ctx& ctx, const FormState* state, int status) {
                     {"summary", summary},
                     {"back", back},
                     {"today", web::french_date(format_date(paris_today()))},
-                    {"is_supervisor", ctx.user().has_role("supervisor")},
-                    {"referents", person_options(people, std::to_string(referent_id))}};
+                    {"is_supervisor", supervisor},
+                    {"referents", person_options(people, std::to_string(referent_id))},
+                    {"form", contact_form_json(now, nullptr)}};
   return web::page(ctx, "followup/due", std::move(data), status);
 }
 

@@ -138,6 +138,32 @@ before(async () => {
 });
 after(() => stopServer(server));
 
+// ---- À contacter ------------------------------------------------------------------------------
+
+test('À contacter: a refused contact comes back open in its own row with what was typed, the other rows blank', async () => {
+  const a = await newPerson('Quickform');
+  const b = await newPerson('Autreligne');
+  const res = await submit(referentPage, '/accompagnement', `/participants/${a.id}/contacts`,
+    { return: '/accompagnement', outcome: 'reached', channel: 'sms', level: '2', at: '2099-01-01T10:00', notes: 'à garder' });
+  assert.equal(res.status, 422);
+  const html = await res.text();
+  const row = (id) => {
+    const m = html.match(new RegExp(`<tr id="due-${id}"[\\s\\S]*?</tr>`));
+    assert.ok(m, `row of participant ${id}`);
+    return m[0];
+  };
+  assert.match(row(a.id), /<details class="quick" open>/);
+  assert.equal(errorOf(html, `${a.id}-at`), 'Un échange ne peut pas être daté dans le futur.');
+  assert.equal(valueOf(html, `${a.id}-notes`), 'à garder');
+  assert.equal(valueOf(html, `${a.id}-at`), '2099-01-01T10:00');
+  assert.equal(selectedOf(html, `${a.id}-channel`), 'sms');
+  assert.equal(selectedOf(html, `${a.id}-outcome`), 'reached');
+  assert.doesNotMatch(row(b.id), /<details class="quick" open>/);
+  assert.equal(valueOf(html, `${b.id}-notes`), '');
+  assert.equal(selectedOf(html, `${b.id}-channel`), 'phone', 'a blank form proposes the phone');
+  assert.equal(errorOf(html, `${b.id}-at`), null);
+});
+
 // ---- Enrolments -------------------------------------------------------------------------------
 
 test('enrolment: suspend, resume, exit before entry refused with the input kept, then exit', async () => {
