@@ -1116,10 +1116,12 @@ std::vector<ReferentRef> referents_in_scope(db::Connection& db, const Scope& sco
       params.emplace_back(id);
     }
   if (ancestors.empty()) return {};
+  // Driven by the organisations (the scope's subtrees and their ancestors), then
+  // their referents through user_roles_organisation (migration 0009).
   auto sql =
       "SELECT DISTINCT u.id, u.display_name FROM user_roles ur JOIN users u ON u.id = ur.user_id "
-      "JOIN organisations o ON o.id = ur.organisation_id WHERE ur.role = 'referent' AND u.disabled = 0 AND "
-      "(o.id IN (" + ancestors + ") OR " + scope_sql(scope, params) + ") ORDER BY u.display_name, u.id";
+      "WHERE ur.role = 'referent' AND u.disabled = 0 AND ur.organisation_id IN (SELECT o.id FROM organisations o "
+      "WHERE o.id IN (" + ancestors + ") OR " + scope_sql(scope, params) + ") ORDER BY u.display_name, u.id";
   std::vector<ReferentRef> out;
   for (auto& row : db.query(sql, params).rows) out.push_back({row.integer(0), row.text(1)});
   return out;
