@@ -1075,7 +1075,9 @@ http::Response dashboard_route(Ctx& ctx, const std::string& format) {
   auto q = dashboard_query(ctx);
   if (!format.empty() && !q.errors.empty())
     throw web::BadRequest{q.errors.front().message};
-  auto d = dashboard(ctx.db(), scope_of(ctx), q.filter);
+  auto& conn = ctx.db();
+  auto extra = ctx.extra_connection();  // the national dashboard on two cores
+  auto d = dashboard(conn, scope_of(ctx), q.filter, extra ? &**extra : nullptr);
   auto figs = figures(d);
   if (!format.empty()) {
     std::vector<std::vector<std::string>> rows{{"indicateur", "valeur"}};

@@ -552,7 +552,9 @@ http::Response dashboard_api(Ctx& ctx) {
   // referent looking at their own people.
   f.include_sensitive = ctx.user().scope_roots({"supervisor"}) == scope ||
                         (f.referent_id && *f.referent_id == ctx.user().id);
-  auto d = dashboard(ctx.db(), scope, f);
+  auto& conn = ctx.db();
+  auto extra = ctx.extra_connection();
+  auto d = dashboard(conn, scope, f, extra ? &**extra : nullptr);
   json::array kinds;
   for (auto& [kind, n] : d.difficulties_by_kind)
     kinds.push_back(json::object{{"kind", kind}, {"label", std::string(label_of(kDifficultyKinds, kind))}, {"people", n}});

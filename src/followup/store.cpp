@@ -1,6 +1,7 @@
 #include "followup/store.hpp"
 
 #include <algorithm>
+#include <future>
 #include <map>
 #include <set>
 
@@ -550,11 +551,14 @@ std::vector<PassRecord> load_passes(db::Connection& db, const std::string& where
 
 // Enrolments of the dashboard's scope: the participant followed in scope (and
 // in the chosen organisation's subtree), the chosen programme and referent.
-std::string dashboard_base(db::Connection& db, const Scope& scope, const DashboardFilter& f, db::Params& params) {
-  std::string sql =
-      " FROM enrolments e JOIN participants p ON p.id = e.participant_id JOIN organisations o ON o.id = "
-      "p.organisation_id WHERE " +
-      scope_sql(scope, params);
+// When `whole` (the scope holds every organisation and no organisation is chosen),
+// the participants' organisations are not read: every enrolment is in scope.
+std::string dashboard_base(db::Connection& db, const Scope& scope, const DashboardFilter& f, db::Params& params,
+                           bool whole = false) {
+  std::string sql = whole ? std::string(" FROM enrolments e WHERE 1 = 1")
+                          : " FROM enrolments e JOIN participants p ON p.id = e.participant_id JOIN organisations o "
+                            "ON o.id = p.organisation_id WHERE " +
+                                scope_sql(scope, params);
   if (f.programme_id) {
     sql += " AND e.programme_id = ?";
     params.emplace_back(*f.programme_id);
@@ -1623,61 +1627,113 @@ std::vector<TimelineItem> timeline(db::Connection& db, std::int64_t participant_
 
 // --- Dashboard --------------------------------------------------------------------------------------------------
 
-Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilter& f) {
-  Dashboard d;
+namespace {
+
+// The dashboard's figures that are sums over the people in scope (all but the
+// difficulties), for the people whose id is `part` modulo `parts`.
+DashboardCounts person_counts(db::Connection& db, const Scope& scope, const DashboardFilter& f, bool whole, int part,
+                              int parts, std::int64_t& entries, std::int64_t& unreachable) {
   const std::string from = format_date(f.from), to = format_date(f.to);
   const std::string lo = paris_day_start_utc(f.from), hi = paris_day_start_utc(add_days(f.to, 1));
   const std::string followed = "e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date > ?)";
-
   // One pass over the scope's enrolments that overlap the period, one row per
   // person (a person may have several enrolments in scope), then, per person, index
   // seeks into their interactions of the period and their last digital assessment
-  // (covering indexes of migration 0006). Driven by the people in scope, the cost
-  // grows with the scope, not with the country's interactions.
-  {
-    // Placeholders in order: followed (to, to), from, to, to, positive codes, followed (to, to), to.
-    db::Params params{to, to, from, to, to};
-    const auto positive = in_list(positive_exit_codes(), params);
-    params.insert(params.end(), {db::Value(to), db::Value(to), db::Value(to)});
-    auto sql = fmt::format(
-        "WITH f AS (SELECT e.participant_id AS pid, "
-        "MAX(CASE WHEN {0} THEN 1 ELSE 0 END) AS fe, "
-        "COUNT(CASE WHEN e.entry_date >= ? THEN 1 END) AS entries, "
-        "COUNT(CASE WHEN e.exit_date <= ? THEN 1 END) AS exits, "
-        "COUNT(CASE WHEN e.exit_date <= ? AND e.exit_outcome IN ({1}) THEN 1 END) AS positive, "
-        "MAX(CASE WHEN {0} AND e.status = 'active' AND e.unreachable_on <= ? THEN 1 ELSE 0 END) AS unreachable",
-        followed, positive);
-    sql += dashboard_base(db, scope, f, params);
-    sql += " AND e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?) GROUP BY e.participant_id), ";
-    params.insert(params.end(), {db::Value(to), db::Value(from)});
-    sql +=
-        "c AS MATERIALIZED (SELECT f.*, (SELECT COUNT(*) FROM interactions i WHERE i.participant_id = f.pid AND i.at >= ? "
-        "AND i.at < ?) AS n, CASE WHEN EXISTS (SELECT 1 FROM interactions i WHERE i.participant_id = f.pid "
-        "AND i.at >= ? AND i.at < ? AND i.outcome IN (";
-    params.insert(params.end(), {db::Value(lo), db::Value(hi), db::Value(lo), db::Value(hi)});
-    sql += in_list(reached_codes(), params);
-    sql +=
-        ")) THEN 1 ELSE 0 END AS r, CASE WHEN f.fe = 1 THEN (SELECT a.email FROM digital_assessments a "
-        "WHERE a.participant_id = f.pid AND a.assessed_on <= ? ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) "
-        "END AS email FROM f) "
-        "SELECT COALESCE(SUM(fe), 0), COALESCE(SUM(entries), 0), COALESCE(SUM(exits), 0), "
-        "COALESCE(SUM(positive), 0), COALESCE(SUM(unreachable), 0), COALESCE(SUM(n), 0), "
-        "COUNT(CASE WHEN n > 0 THEN 1 END), COUNT(CASE WHEN r = 1 THEN 1 END), "
-        "COUNT(CASE WHEN fe = 1 AND r = 0 THEN 1 END), COUNT(email), COUNT(CASE WHEN email IN (";
-    params.emplace_back(to);
-    sql += in_list(unable_email_codes(), params) + ") THEN 1 END) FROM c";
-    auto row = db.query(sql, params).rows.at(0);
-    d.counts.followed = row.integer(0);
-    d.entries = row.integer(1);
-    d.counts.exits = row.integer(2);
-    d.counts.positive_exits = row.integer(3);
-    d.unreachable = row.integer(4);
-    d.counts.interactions = row.integer(5);
-    d.counts.people_contacted = row.integer(6);
-    d.counts.people_reached = row.integer(7);
-    d.counts.followed_not_reached = row.integer(8);
-    d.counts.assessed = row.integer(9);
-    d.counts.unable_to_email = row.integer(10);
+  // (covering indexes of migration 0006; MATERIALIZED: each subquery runs once).
+  // Driven by the people in scope, the cost grows with the scope, not with the
+  // country's interactions.
+  // Placeholders in order: followed (to, to), from, to, to, positive codes, followed (to, to), to.
+  db::Params params{to, to, from, to, to};
+  const auto positive = in_list(positive_exit_codes(), params);
+  params.insert(params.end(), {db::Value(to), db::Value(to), db::Value(to)});
+  auto sql = fmt::format(
+      "WITH f AS (SELECT e.participant_id AS pid, "
+      "MAX(CASE WHEN {0} THEN 1 ELSE 0 END) AS fe, "
+      "COUNT(CASE WHEN e.entry_date >= ? THEN 1 END) AS entries, "
+      "COUNT(CASE WHEN e.exit_date <= ? THEN 1 END) AS exits, "
+      "COUNT(CASE WHEN e.exit_date <= ? AND e.exit_outcome IN ({1}) THEN 1 END) AS positive, "
+      "MAX(CASE WHEN {0} AND e.status = 'active' AND e.unreachable_on <= ? THEN 1 ELSE 0 END) AS unreachable",
+      followed, positive);
+  sql += dashboard_base(db, scope, f, params, whole);
+  sql += " AND e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?)";
+  params.insert(params.end(), {db::Value(to), db::Value(from)});
+  if (parts > 1) {
+    sql += " AND e.participant_id % ? = ?";
+    params.insert(params.end(), {db::Value(std::int64_t{parts}), db::Value(std::int64_t{part})});
+  }
+  sql += " GROUP BY e.participant_id), ";
+  sql +=
+      "c AS MATERIALIZED (SELECT f.*, (SELECT COUNT(*) FROM interactions i WHERE i.participant_id = f.pid AND i.at >= ? "
+      "AND i.at < ?) AS n, CASE WHEN EXISTS (SELECT 1 FROM interactions i WHERE i.participant_id = f.pid "
+      "AND i.at >= ? AND i.at < ? AND i.outcome IN (";
+  params.insert(params.end(), {db::Value(lo), db::Value(hi), db::Value(lo), db::Value(hi)});
+  sql += in_list(reached_codes(), params);
+  sql +=
+      ")) THEN 1 ELSE 0 END AS r, CASE WHEN f.fe = 1 THEN (SELECT a.email FROM digital_assessments a "
+      "WHERE a.participant_id = f.pid AND a.assessed_on <= ? ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) "
+      "END AS email FROM f) "
+      "SELECT COALESCE(SUM(fe), 0), COALESCE(SUM(entries), 0), COALESCE(SUM(exits), 0), "
+      "COALESCE(SUM(positive), 0), COALESCE(SUM(unreachable), 0), COALESCE(SUM(n), 0), "
+      "COUNT(CASE WHEN n > 0 THEN 1 END), COUNT(CASE WHEN r = 1 THEN 1 END), "
+      "COUNT(CASE WHEN fe = 1 AND r = 0 THEN 1 END), COUNT(email), COUNT(CASE WHEN email IN (";
+  params.emplace_back(to);
+  sql += in_list(unable_email_codes(), params) + ") THEN 1 END) FROM c";
+  auto row = db.query(sql, params).rows.at(0);
+  DashboardCounts c;
+  c.followed = row.integer(0);
+  entries = row.integer(1);
+  c.exits = row.integer(2);
+  c.positive_exits = row.integer(3);
+  unreachable = row.integer(4);
+  c.interactions = row.integer(5);
+  c.people_contacted = row.integer(6);
+  c.people_reached = row.integer(7);
+  c.followed_not_reached = row.integer(8);
+  c.assessed = row.integer(9);
+  c.unable_to_email = row.integer(10);
+  return c;
+}
+
+// True when every organisation is within the scope (every root is).
+bool covers_everything(db::Connection& db, const Scope& scope) {
+  auto roots = db.query("SELECT path FROM organisations WHERE parent_id IS NULL");
+  return std::ranges::all_of(roots.rows, [&](const db::Row& r) {
+    return std::ranges::any_of(scope, [&](const std::string& root) { return network::in_subtree(r.text(0), root); });
+  });
+}
+
+void add_counts(DashboardCounts& into, const DashboardCounts& c) {
+  into.followed += c.followed;
+  into.interactions += c.interactions;
+  into.people_contacted += c.people_contacted;
+  into.people_reached += c.people_reached;
+  into.followed_not_reached += c.followed_not_reached;
+  into.assessed += c.assessed;
+  into.unable_to_email += c.unable_to_email;
+  into.exits += c.exits;
+  into.positive_exits += c.positive_exits;
+}
+
+}  // namespace
+
+Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilter& f, db::Connection* helper) {
+  Dashboard d;
+  const std::string to = format_date(f.to);
+  const std::string followed = "e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date > ?)";
+  const bool whole = !f.organisation_id && covers_everything(db, scope);
+  if (!helper) {
+    d.counts = person_counts(db, scope, f, whole, 0, 1, d.entries, d.unreachable);
+  } else {
+    // Half of the people on the helper connection, on another thread: every figure
+    // here is a sum over people, so the halves add up.
+    std::int64_t entries = 0, unreachable = 0;
+    auto other = std::async(std::launch::async, [&] {
+      return person_counts(*helper, scope, f, whole, 1, 2, entries, unreachable);
+    });
+    d.counts = person_counts(db, scope, f, whole, 0, 2, d.entries, d.unreachable);
+    add_counts(d.counts, other.get());
+    d.entries += entries;
+    d.unreachable += unreachable;
   }
   // People followed on the end date per kind of difficulty identified by then.
   {
@@ -1685,7 +1741,7 @@ Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilte
     std::string sql = std::string("SELECT d.kind, COUNT(DISTINCT d.participant_id) FROM difficulties d "
                                   "WHERE d.identified_on <= ?") +
                       (f.include_sensitive ? "" : " AND d.sensitive = 0") +
-                      " AND d.participant_id IN (SELECT e.participant_id" + dashboard_base(db, scope, f, params);
+                      " AND d.participant_id IN (SELECT e.participant_id" + dashboard_base(db, scope, f, params, whole);
     sql += " AND " + followed + ") GROUP BY d.kind";
     params.insert(params.end(), {db::Value(to), db::Value(to)});
     std::map<std::string, std::int64_t> counts;

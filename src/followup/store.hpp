@@ -431,7 +431,10 @@ struct Dashboard {
 
 // Aggregate SQL only (no per-participant loop): followed = distinct people with an
 // enrolment active on `to` (entry ≤ to and no exit or exit after to).
-Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilter& filter);
+// With `helper` (a second connection), half of the people are counted on it, on
+// another thread: the national dashboard on two cores.
+Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilter& filter,
+                    db::Connection* helper = nullptr);
 
 // An enrolment of the dashboard's scope that enters or exits in the period
 // (entry or exit date from `from` to `to`), with its ESF snapshots as stored.

@@ -559,6 +559,27 @@ TEST_P(FollowupStore, DashboardCountsOnASmallDataset) {
   EXPECT_EQ(dash.difficulties_by_kind[0], (std::pair<std::string, std::int64_t>{"food", 1}));
   EXPECT_EQ(dash.difficulties_by_kind[1], (std::pair<std::string, std::int64_t>{"housing", 2}));
 
+  // The same figures computed on two connections (people split by id, one half on
+  // another thread), and for a scope holding every organisation (no organisation read).
+  auto second = database().acquire();
+  auto same = [&](const Dashboard& x, const char* how) {
+    EXPECT_EQ(x.counts.followed, dash.counts.followed) << how;
+    EXPECT_EQ(x.counts.interactions, dash.counts.interactions) << how;
+    EXPECT_EQ(x.counts.people_contacted, dash.counts.people_contacted) << how;
+    EXPECT_EQ(x.counts.people_reached, dash.counts.people_reached) << how;
+    EXPECT_EQ(x.counts.followed_not_reached, dash.counts.followed_not_reached) << how;
+    EXPECT_EQ(x.counts.assessed, dash.counts.assessed) << how;
+    EXPECT_EQ(x.counts.unable_to_email, dash.counts.unable_to_email) << how;
+    EXPECT_EQ(x.counts.exits, dash.counts.exits) << how;
+    EXPECT_EQ(x.counts.positive_exits, dash.counts.positive_exits) << how;
+    EXPECT_EQ(x.entries, dash.entries) << how;
+    EXPECT_EQ(x.unreachable, dash.unreachable) << how;
+    EXPECT_EQ(x.difficulties_by_kind, dash.difficulties_by_kind) << how;
+  };
+  same(dashboard(conn(), scope, filter, &*second), "two connections");
+  same(dashboard(conn(), Scope{""}, filter), "every organisation");
+  same(dashboard(conn(), Scope{""}, filter, &*second), "every organisation, two connections");
+
   filter.referent_id = bruno;
   dash = dashboard(conn(), scope, filter);
   EXPECT_EQ(dash.counts.followed, 1);

@@ -125,6 +125,8 @@ class Database {
   virtual Engine engine() const = 0;
   // Borrows a connection; blocks while all are in use.
   virtual Lease acquire() = 0;
+  // Borrows a connection if one is free or may be opened; never waits.
+  virtual std::optional<Lease> try_acquire() = 0;
   // For Lease only.
   virtual void release(std::unique_ptr<Connection> conn) = 0;
   // Online, consistent copy of a live database to `path` (SQLite only;

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cctype>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 
@@ -420,9 +421,16 @@ class PgDatabase final : public Database {
 
   // Hands out an idle connection, opens a new one while under the limit,
   // otherwise waits for a release.
-  Lease acquire() override {
+  Lease acquire() override { return *take(true); }
+  // The same without waiting: nothing when every connection is in use.
+  std::optional<Lease> try_acquire() override { return take(false); }
+
+  std::optional<Lease> take(bool wait) {
     std::unique_lock lock(mutex_);
-    available_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+    if (wait)
+      available_.wait(lock, [&] { return !idle_.empty() || open_ < max_; });
+    else if (idle_.empty() && open_ >= max_)
+      return std::nullopt;
     if (!idle_.empty()) {
       auto conn = std::move(idle_.back());
       idle_.pop_back();

@@ -48,6 +48,9 @@ class Ctx {
   std::string route;  // pattern of the matched route, for metrics and logs (also when a handler throws)
 
   db::Connection& db();  // leased on first use, returned at the end of the request
+  // A second connection for work split over two threads (the national dashboard);
+  // nothing when the pool has none free. Returned when the lease dies.
+  std::optional<db::Lease> extra_connection() { return database_.try_acquire(); }
   const auth::User& user() const { return principal->user; }
 
   // Form fields (urlencoded or multipart body), decoded once; "" when absent.
