@@ -24,6 +24,7 @@
 #include "core/web/xlsx.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
+#include "followup/store.hpp"
 #include "network/demo.hpp"
 #include "network/import.hpp"
 #include "network/routes.hpp"
@@ -108,8 +109,11 @@ int cmd_migrate() {
   auto applied = db::migrate(*database);
   if (applied.empty()) std::cout << "Schéma à jour.\n";
   for (auto& name : applied) std::cout << "Migration appliquée : " << name << "\n";
-  if (auto n = network::rebuild_search_words(*database->acquire(), true))
-    std::cout << "Index de recherche reconstruit : " << n << " fiches.\n";
+  {
+    auto lease = database->acquire();
+    if (auto n = network::rebuild_search_words(*lease, true) + followup::rebuild_participant_words(*lease, true))
+      std::cout << "Index de recherche reconstruit : " << n << " fiches.\n";
+  }
   return 0;
 }
 
@@ -133,7 +137,11 @@ int cmd_serve() {
   options.read_timeout = std::chrono::seconds(std::stoi(env("PASSERELLE_READ_TIMEOUT", "20")));
   auto database = open_database(options.threads + 2);
   db::migrate(*database);
-  network::rebuild_search_words(*database->acquire(), true);
+  {
+    auto lease = database->acquire();
+    network::rebuild_search_words(*lease, true);
+    followup::rebuild_participant_words(*lease, true);
+  }
   web::AppSettings settings;
   settings.secure_cookies = env("PASSERELLE_SECURE_COOKIES", "0") == "1";
   settings.trust_proxy = env("PASSERELLE_TRUST_PROXY", "0") == "1";

@@ -22,6 +22,7 @@
 
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
+#include "core/web/words.hpp"
 #include "followup/demo.hpp"
 #include "followup/model.hpp"
 #include "followup/rules.hpp"
@@ -52,9 +53,9 @@ class Inserter {
  public:
   Inserter(db::Connection& db, std::string head, int columns, std::string returning = "", int batch = 500)
       : db_(db), head_(std::move(head)), returning_(std::move(returning)), batch_(batch) {
-    tuple_ = "(";
-    for (int i = 0; i < columns; ++i) tuple_ += i ? ", ?" : "?";
-    tuple_ += ")";
+    tuple_ = "(?";
+    for (int i = 1; i < columns; ++i) tuple_.append(", ?");
+    tuple_.push_back(')');
   }
   template <class... V>
   void add(V&&... values) {
@@ -222,6 +223,7 @@ void load_followup_bench_data(db::Connection& db, std::int64_t participants, std
     db::Transaction tx(db);
     std::vector<std::int64_t> ids(to - from, 0);
     std::vector<Date> entry(to - from);
+    std::vector<std::string> search_texts(to - from);
     {
       Inserter ins(db,
                    "INSERT INTO participants (organisation_id, first_name, last_name, sort_name, search_text, "
@@ -241,8 +243,8 @@ void load_followup_bench_data(db::Connection& db, std::int64_t participants, std
         const auto created = format_date(entry[i - from]) + "T09:30:00Z";
         static const char* labour[] = {"unemployed_registered", "unemployed_long_term", "unemployed_unregistered",
                                        "inactive"};
-        ins.add(plie_org[r % plies], first, last, text::fold(last + " " + first),
-                text::fold(fmt::format("{} {} {} {} {}", last, first, email, phone, birth)), birth,
+        search_texts[i - from] = text::fold(fmt::format("{} {} {} {} {}", last, first, email, phone, birth));
+        ins.add(plie_org[r % plies], first, last, text::fold(last + " " + first), search_texts[i - from], birth,
                 std::string(female ? "female" : "male"), email, phone, std::string("1 rue de la Paix"),
                 std::string("75019"), std::string("Paris"), std::string("75119"), std::string("français"),
                 std::string(labour[rng.next(4)]), std::string("level_3"),
@@ -256,6 +258,11 @@ void load_followup_bench_data(db::Connection& db, std::int64_t participants, std
         std::from_chars(email.data() + 1, email.data() + email.size(), i);
         ids.at(i - from) = row.integer(0);
       }
+      // The search words of these participants (as the store writes them).
+      Inserter words(db, "INSERT INTO participant_words (word, participant_id)", 2, "", 500);
+      for (std::size_t k = 0; k < ids.size(); ++k)
+        for (auto& w : web::split_words(search_texts[k])) words.add(w, ids[k]);
+      words.flush();
     }
     Inserter enrol(db,
                    "INSERT INTO enrolments (participant_id, programme_id, organisation_id, referent_id, status, "

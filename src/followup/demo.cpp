@@ -774,6 +774,7 @@ void load_demo(db::Connection& db, std::ostream& out) {
   }
   audit::record(db, 0, "create", "demo", 0, "données de démonstration du suivi chargées");
   tx.commit();
+  rebuild_participant_words(db, false);  // the participants above were inserted in bulk
 
   int not_reached = 0;
   for (int i = 0; i < kFollowed; ++i)

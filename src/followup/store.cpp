@@ -10,6 +10,7 @@
 
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
+#include "core/web/words.hpp"
 #include "followup/model.hpp"
 #include "network/rules.hpp"
 
@@ -21,37 +22,6 @@ namespace {
 // The caller's scope as SQL: network's condition on organisation paths.
 std::string scope_sql(const Scope& scope, db::Params& params, const char* column = "o.path") {
   return network::scope_condition(scope, params, column);
-}
-
-std::string like_pattern(std::string_view word) {
-  std::string out = "%";
-  for (char c : word) {
-    if (c == '%' || c == '_' || c == '\\') out += '\\';
-    out += c;
-  }
-  return out + "%";
-}
-
-std::vector<std::string> words(std::string_view q) {
-  std::vector<std::string> out;
-  auto folded = text::fold(q);
-  std::size_t i = 0;
-  while (i < folded.size()) {
-    while (i < folded.size() && folded[i] == ' ') ++i;
-    auto j = folded.find(' ', i);
-    if (j == std::string::npos) j = folded.size();
-    if (j > i) out.push_back(folded.substr(i, j - i));
-    i = j;
-    if (out.size() >= 8) break;
-  }
-  return out;
-}
-
-void add_search(std::string& sql, db::Params& params, std::string_view q, const char* column) {
-  for (auto& w : words(q)) {
-    sql += fmt::format(" AND {} LIKE ? ESCAPE '\\'", column);
-    params.emplace_back(like_pattern(w));
-  }
 }
 
 // "?, ?, ?" binding each value.
@@ -344,9 +314,14 @@ CleanParticipant clean(const ParticipantInput& in) {
   return c;
 }
 
-std::string participant_where(const Scope& scope, const ParticipantFilter& f, db::Params& params) {
+// `walk_sort_index`: the rows are read in name order until the page is full, so the
+// word search is kept as a set to probe (the id column hidden from SQLite's choice of
+// index); otherwise the matching words drive the query.
+std::string participant_where(db::Connection& db, const Scope& scope, const ParticipantFilter& f, db::Params& params,
+                              bool walk_sort_index = false) {
   std::string sql = " FROM participants p JOIN organisations o ON o.id = p.organisation_id WHERE " + scope_sql(scope, params);
-  add_search(sql, params, f.q, "p.search_text");
+  web::add_word_search(sql, params, f.q, walk_sort_index ? db::without_index(db, "p.id", true).c_str() : "p.id",
+                       "participant_words", "participant_id");
   if (f.programme_id || f.referent_id || !f.status.empty()) {
     sql += " AND EXISTS (SELECT 1 FROM enrolments e WHERE e.participant_id = p.id";
     if (f.programme_id) {
@@ -384,7 +359,7 @@ std::string participant_where(const Scope& scope, const ParticipantFilter& f, db
 std::vector<ParticipantRow> query_participants(db::Connection& db, const Scope& scope, const ParticipantFilter& f,
                                                bool few_matches) {
   db::Params params;
-  std::string sql = std::string("SELECT ") + kRowColumns + participant_where(scope, f, params);
+  std::string sql = std::string("SELECT ") + kRowColumns + participant_where(db, scope, f, params, !few_matches);
   if (f.after_id > 0) {
     sql += " AND (p.sort_name, p.id) > (?, ?)";
     params.emplace_back(f.after_key);
@@ -741,7 +716,9 @@ std::expected<std::int64_t, web::Errors> create_participant(db::Connection& db, 
        text::trim(in.postcode), text::trim(in.commune), text::trim(in.commune_insee), text::trim(in.languages),
        text::trim(in.labour_status), text::trim(in.education_level), c.benefits, in.rqth == "1" ? 1 : 0,
        in.qpv == "1" ? 1 : 0, text::trim(in.housing), text::trim(in.consent_date), now, now});
-  return r.rows.at(0).integer(0);
+  const auto id = r.rows.at(0).integer(0);
+  web::store_words(db, "participant_words", "participant_id", id, c.search_text);
+  return id;
 }
 
 std::expected<void, web::Errors> update_participant(db::Connection& db, std::int64_t participant_id,
@@ -760,7 +737,12 @@ std::expected<void, web::Errors> update_participant(db::Connection& db, std::int
        text::trim(in.education_level), c.benefits, in.rqth == "1" ? 1 : 0, in.qpv == "1" ? 1 : 0,
        text::trim(in.housing), text::trim(in.consent_date), auth::now_utc(), participant_id});
   if (r.affected == 0) return std::unexpected(one_error("participant_id", "Cette personne n'existe pas."));
+  web::store_words(db, "participant_words", "participant_id", participant_id, c.search_text);
   return {};
+}
+
+std::size_t rebuild_participant_words(db::Connection& db, bool only_if_missing) {
+  return web::rebuild_words(db, "participants", "participant_words", "participant_id", only_if_missing);
 }
 
 std::optional<Participant> get_participant(db::Connection& db, const Scope& scope, std::int64_t id) {
@@ -798,7 +780,7 @@ std::vector<ParticipantRow> list_participants(db::Connection& db, const Scope& s
 
 std::int64_t count_participants(db::Connection& db, const Scope& scope, const ParticipantFilter& f, std::int64_t cap) {
   db::Params params;
-  std::string sql = "SELECT 1" + participant_where(scope, f, params);
+  std::string sql = "SELECT 1" + participant_where(db, scope, f, params);
   if (cap > 0) {
     sql += " LIMIT ?";
     params.emplace_back(cap + 1);

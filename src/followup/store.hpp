@@ -113,7 +113,7 @@ std::vector<ParticipantRow> likely_duplicates(db::Connection& db, const Scope& s
                                               std::int64_t except_id = 0);
 
 struct ParticipantFilter {
-  std::string q{};                             // words, accent-insensitive, all must match
+  std::string q{};                             // words, accent-insensitive: each begins a word of the person
   std::optional<std::int64_t> programme_id{};  // these three apply to one same enrolment
   std::optional<std::int64_t> referent_id{};
   std::string status{};                        // enrolment status code
@@ -409,6 +409,11 @@ struct TimelineItem {
 // Entry and exit rows are dated by the pathway's entry and exit dates, a
 // difficulty's first row by the day it was identified; other rows by when they happened.
 std::vector<TimelineItem> timeline(db::Connection& db, std::int64_t participant_id, bool include_sensitive);
+
+// The word index of the participants' search (participant_words) from each one's
+// search_text: everything, or only when it is empty (after an upgrade, or rows
+// inserted in bulk by the demo and benchmark loaders). Returns the rows indexed.
+std::size_t rebuild_participant_words(db::Connection& db, bool only_if_missing);
 
 // --- Dashboard -------------------------------------------------------------------------------------
 

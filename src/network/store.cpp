@@ -10,6 +10,7 @@
 
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
+#include "core/web/words.hpp"
 #include "network/model.hpp"
 
 namespace passerelle::network {
@@ -76,64 +77,13 @@ bool broad(db::Connection& db, const Scope& scope) {
 }
 
 
-// The words a search matches, and the words of a query: folded (lower case,
-// no accents), split on anything that is not a letter or a digit.
-std::vector<std::string> split_words(std::string_view text, std::size_t at_most) {
-  std::vector<std::string> out;
-  std::string current;
-  auto flush = [&] {
-    if (!current.empty() && std::find(out.begin(), out.end(), current) == out.end()) out.push_back(current);
-    current.clear();
-  };
-  for (unsigned char c : text::fold(text)) {
-    if (std::isalnum(c) || c >= 0x80)
-      current += static_cast<char>(c);
-    else
-      flush();
-    if (out.size() >= at_most) return out;
-  }
-  flush();
-  if (out.size() > at_most) out.resize(at_most);
-  return out;
-}
+using web::split_words;
+using web::store_words;
 
-// Every query word must begin a word of the row: one index range per word on
-// <table>(word, <owner>), e.g. "ile" → ["ile", "ilf").
+// Every query word must begin a word of the row (core/web/words).
 void add_search(std::string& sql, db::Params& params, std::string_view q, const char* id_column,
                 const char* table, const char* owner) {
-  if (text::trim(q).empty()) return;
-  auto query_words = split_words(q, 8);
-  if (query_words.empty()) {
-    sql += " AND 1 = 0";  // only punctuation: nothing can match
-    return;
-  }
-  for (auto& w : query_words) {
-    if (static_cast<unsigned char>(w.back()) < 0x7f) {
-      std::string high = w;
-      high.back() = static_cast<char>(high.back() + 1);
-      sql += fmt::format(" AND {} IN (SELECT {} FROM {} WHERE word >= ? AND word < ?)", id_column, owner, table);
-      params.emplace_back(w);
-      params.emplace_back(high);
-    } else {
-      sql += fmt::format(" AND {} IN (SELECT {} FROM {} WHERE word LIKE ?)", id_column, owner, table);
-      params.emplace_back(w + "%");
-    }
-  }
-}
-
-// Replaces the indexed words of one row.
-void store_words(db::Connection& db, const char* table, const char* owner, std::int64_t id, std::string_view text) {
-  db.query(fmt::format("DELETE FROM {} WHERE {} = ?", table, owner), {id});
-  auto words = split_words(text, 200);
-  if (words.empty()) return;
-  std::string sql = fmt::format("INSERT INTO {} (word, {}) VALUES ", table, owner);
-  db::Params params;
-  for (std::size_t i = 0; i < words.size(); ++i) {
-    sql += i ? ", (?, ?)" : "(?, ?)";
-    params.emplace_back(words[i]);
-    params.emplace_back(id);
-  }
-  db.query(sql, params);
+  web::add_word_search(sql, params, q, id_column, table, owner);
 }
 
 // `walk_sort_index`: the query reads rows in sort order and stops at the end
@@ -512,25 +462,8 @@ std::string scope_condition(const Scope& scope, db::Params& params, const char* 
 std::vector<std::string> search_words(std::string_view text) { return split_words(text, 200); }
 
 std::size_t rebuild_search_words(db::Connection& db, bool only_if_missing) {
-  std::size_t rebuilt = 0;
-  struct Kind {
-    const char *rows, *table, *owner;
-  };
-  for (auto k : {Kind{"organisations", "organisation_words", "organisation_id"},
-                 Kind{"contacts", "contact_words", "contact_id"}}) {
-    if (only_if_missing) {
-      auto has_rows = !db.query(fmt::format("SELECT 1 FROM {} LIMIT 1", k.rows)).empty();
-      auto has_words = !db.query(fmt::format("SELECT 1 FROM {} LIMIT 1", k.table)).empty();
-      if (!has_rows || has_words) continue;
-    }
-    db::Transaction tx(db);
-    for (auto& row : db.query(fmt::format("SELECT id, search_text FROM {}", k.rows)).rows) {
-      store_words(db, k.table, k.owner, row.integer(0), row.text(1));
-      ++rebuilt;
-    }
-    tx.commit();
-  }
-  return rebuilt;
+  return web::rebuild_words(db, "organisations", "organisation_words", "organisation_id", only_if_missing) +
+         web::rebuild_words(db, "contacts", "contact_words", "contact_id", only_if_missing);
 }
 
 }  // namespace passerelle::network

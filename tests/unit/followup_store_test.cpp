@@ -629,6 +629,29 @@ TEST_P(FollowupStore, DuplicatesAreFoundDespiteAccentsCaseAndHyphens) {
   edited.phone = "07 00 00 00 00";
   ok(update_participant(conn(), id, edited));
   EXPECT_EQ(get_participant(conn(), scope, id)->phone, "07 00 00 00 00");
+
+  // The search reads the word index (participant_words), kept up to date by edits:
+  // each word of the query begins a word of the person, accents and case aside.
+  f.q = "0700";
+  ASSERT_EQ(list_participants(conn(), scope, f).size(), 1u) << "the new phone is found";
+  EXPECT_EQ(count_participants(conn(), scope, f, 100), 1);
+  f.q = "0612";
+  EXPECT_EQ(list_participants(conn(), scope, f).size(), 1u) << "the old phone of the edited person is gone";
+  f.q = "diall";
+  EXPECT_EQ(list_participants(conn(), scope, f).size(), 2u) << "a word's beginning";
+  f.q = "iallo";
+  EXPECT_TRUE(list_participants(conn(), scope, f).empty()) << "not the middle of a word";
+  f.q = "--";
+  EXPECT_TRUE(list_participants(conn(), scope, f).empty()) << "punctuation only matches nothing";
+  ParticipantPage found_page = participant_page(conn(), scope, {.q = "martin eloise"}, 100);
+  EXPECT_EQ(found_page.total, 2);
+  EXPECT_EQ(found_page.items.size(), 2u);
+  // Rebuilt from search_text (after an upgrade, or the loaders' bulk inserts).
+  conn().query("DELETE FROM participant_words");
+  EXPECT_TRUE(list_participants(conn(), scope, {.q = "martin"}).empty());
+  EXPECT_EQ(rebuild_participant_words(conn(), true), 2u);
+  EXPECT_EQ(list_participants(conn(), scope, {.q = "martin"}).size(), 2u);
+  EXPECT_EQ(rebuild_participant_words(conn(), true), 0u) << "nothing missing";
 }
 
 TEST_P(FollowupStore, KeysetPaginationVisitsEveryParticipantOnce) {

@@ -1,0 +1,84 @@
+#include "core/web/words.hpp"
+
+#include <algorithm>
+
+#include <fmt/format.h>
+
+#include "core/web/text.hpp"
+
+namespace passerelle::web {
+
+std::vector<std::string> split_words(std::string_view text, std::size_t at_most) {
+  std::vector<std::string> out;
+  std::string current;
+  auto flush = [&] {
+    if (!current.empty() && std::find(out.begin(), out.end(), current) == out.end()) out.push_back(current);
+    current.clear();
+  };
+  for (unsigned char c : text::fold(text)) {
+    if (std::isalnum(c) || c >= 0x80)
+      current += static_cast<char>(c);
+    else
+      flush();
+    if (out.size() >= at_most) return out;
+  }
+  flush();
+  if (out.size() > at_most) out.resize(at_most);
+  return out;
+}
+
+void add_word_search(std::string& sql, db::Params& params, std::string_view q, const char* id_column,
+                     const char* table, const char* owner) {
+  if (text::trim(q).empty()) return;
+  auto query_words = split_words(q, 8);
+  if (query_words.empty()) {
+    sql += " AND 1 = 0";  // only punctuation: nothing can match
+    return;
+  }
+  for (auto& w : query_words) {
+    if (static_cast<unsigned char>(w.back()) < 0x7f) {
+      std::string high = w;
+      high.back() = static_cast<char>(high.back() + 1);
+      sql += fmt::format(" AND {} IN (SELECT {} FROM {} WHERE word >= ? AND word < ?)", id_column, owner, table);
+      params.emplace_back(w);
+      params.emplace_back(high);
+    } else {
+      sql += fmt::format(" AND {} IN (SELECT {} FROM {} WHERE word LIKE ?)", id_column, owner, table);
+      params.emplace_back(w + "%");
+    }
+  }
+}
+
+void store_words(db::Connection& db, const char* table, const char* owner, std::int64_t id, std::string_view text) {
+  db.query(fmt::format("DELETE FROM {} WHERE {} = ?", table, owner), {id});
+  auto words = split_words(text, 200);
+  if (words.empty()) return;
+  std::string sql = fmt::format("INSERT INTO {} (word, {}) VALUES ", table, owner);
+  db::Params params;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    sql += i ? ", (?, ?)" : "(?, ?)";
+    params.emplace_back(words[i]);
+    params.emplace_back(id);
+  }
+  db.query(sql, params);
+}
+
+std::size_t rebuild_words(db::Connection& db, const char* rows, const char* table, const char* owner,
+                          bool only_if_missing) {
+  if (only_if_missing) {
+    auto has_rows = !db.query(fmt::format("SELECT 1 FROM {} LIMIT 1", rows)).empty();
+    auto has_words = !db.query(fmt::format("SELECT 1 FROM {} LIMIT 1", table)).empty();
+    if (!has_rows || has_words) return 0;
+  }
+  std::size_t rebuilt = 0;
+  db::Transaction tx(db);
+  db.query(fmt::format("DELETE FROM {}", table));
+  for (auto& row : db.query(fmt::format("SELECT id, search_text FROM {}", rows)).rows) {
+    store_words(db, table, owner, row.integer(0), row.text(1));
+    ++rebuilt;
+  }
+  tx.commit();
+  return rebuilt;
+}
+
+}  // namespace passerelle::web
