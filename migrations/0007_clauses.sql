@@ -64,7 +64,7 @@ CREATE TABLE public_contracts (
   status_since TEXT NOT NULL,               -- ISO date of the last status change
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
-  UNIQUE (buyer_id, reference)
+  UNIQUE (buyer_id, sort_reference)        -- "2020-dpe-0142" is "2020-DPE-0142"
 );
 CREATE INDEX public_contracts_org ON public_contracts(organisation_id, sort_reference, id);
 CREATE INDEX public_contracts_sort ON public_contracts(sort_reference, id);
@@ -72,6 +72,15 @@ CREATE INDEX public_contracts_status ON public_contracts(status, sort_reference,
 CREATE INDEX public_contracts_sector ON public_contracts(sector, sort_reference, id);
 CREATE INDEX public_contracts_buyer ON public_contracts(buyer_id, sort_reference, id);
 CREATE INDEX public_contracts_holder ON public_contracts(holder_organisation_id, sort_reference, id);
+
+-- Search of contracts by words of their search_text (as participant_words, 0010):
+-- an index range per word of the query instead of a LIKE scan.
+CREATE TABLE contract_words (
+  word TEXT NOT NULL,
+  contract_id {{int}} NOT NULL REFERENCES public_contracts(id) ON DELETE CASCADE,
+  PRIMARY KEY (word, contract_id)
+);
+CREATE INDEX contract_words_owner ON contract_words(contract_id, word);
 
 -- Co-contractors and subcontractors (often SIAE) of a contract.
 CREATE TABLE contract_parties (
@@ -161,5 +170,18 @@ CREATE TABLE insertion_hours (
 );
 CREATE INDEX insertion_hours_contract ON insertion_hours(contract_id, month, id);
 CREATE INDEX insertion_hours_review ON insertion_hours(review_status, contract_id, id);
-CREATE INDEX insertion_hours_month ON insertion_hours(month, contract_id);
+-- A rule-set change recomputes by (month, situation, eligibility).
+CREATE INDEX insertion_hours_month ON insertion_hours(month, situation, eligibility);
 CREATE INDEX insertion_hours_rule_set ON insertion_hours(rule_set_id, month);
+
+-- The facilitator's reviews of "facilitator decides" entries, kept as history:
+-- an entry reviewed twice (a rule-set change, a second opinion) has two rows.
+CREATE TABLE insertion_hours_reviews (
+  id {{pk}},
+  entry_id {{int}} NOT NULL REFERENCES insertion_hours(id),
+  outcome TEXT NOT NULL,                    -- accepted, refused
+  reason TEXT NOT NULL,
+  user_id {{int}} REFERENCES users(id),
+  at TEXT NOT NULL
+);
+CREATE INDEX insertion_hours_reviews_entry ON insertion_hours_reviews(entry_id, id);
