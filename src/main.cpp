@@ -22,6 +22,9 @@
 #include "core/web/app.hpp"
 #include "core/web/csv.hpp"
 #include "core/web/xlsx.hpp"
+#include "clauses/demo.hpp"
+#include "clauses/routes.hpp"
+#include "clauses/store.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -113,6 +116,7 @@ int cmd_migrate() {
     auto lease = database->acquire();
     if (auto n = network::rebuild_search_words(*lease, true) + followup::rebuild_participant_words(*lease, true))
       std::cout << "Index de recherche reconstruit : " << n << " fiches.\n";
+    clauses::ensure_builtin_rule_sets(*lease);
   }
   return 0;
 }
@@ -141,6 +145,7 @@ int cmd_serve() {
     auto lease = database->acquire();
     network::rebuild_search_words(*lease, true);
     followup::rebuild_participant_words(*lease, true);
+    clauses::ensure_builtin_rule_sets(*lease);
   }
   web::AppSettings settings;
   settings.secure_cookies = env("PASSERELLE_SECURE_COOKIES", "0") == "1";
@@ -186,6 +191,8 @@ int cmd_serve() {
   network::register_api_routes(app);
   followup::register_routes(app);
   followup::register_api_routes(app);
+  clauses::register_routes(app);
+  clauses::register_api_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -374,6 +381,7 @@ int main(int argc, char** argv) {
       auto lease = database->acquire();
       if (!network::load_demo(*lease, std::cout)) return 1;
       followup::load_demo(*lease, std::cout);
+      clauses::load_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {

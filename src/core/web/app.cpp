@@ -327,6 +327,7 @@ const std::vector<NavItem>& nav_items() {
       {"/participants", "Participants", {"referent", "supervisor"}},
       {"/supervision", "Supervision", {"supervisor"}},
       {"/tableau-de-bord", "Tableau de bord", {"supervisor", "referent"}},
+      {"/marches", "Marchés clausés", {"facilitator", "admin"}},
       {"/organisations", "Organisations", {}},
       {"/contacts", "Contacts", {}},
       {"/admin/journal", "Journal d'audit", {"admin"}},

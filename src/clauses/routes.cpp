@@ -1,0 +1,959 @@
+// Pages of the clauses module (issue 4, seed 003 "Accompagnement Clauses"):
+// the contracts table (search, filters, exports, bulk status), the contract
+// form with its computed hours, the contract page (status history, hours,
+// progress), the holders' monthly statements and the contracts table imported
+// from CSV, the review queue and the rule sets. Access: clause facilitators and
+// administrators, within their organisations' subtrees (an id outside answers 404).
+#include "clauses/routes.hpp"
+
+#include <algorithm>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "clauses/model.hpp"
+#include "clauses/rules.hpp"
+#include "clauses/store.hpp"
+#include "core/auth/audit.hpp"
+#include "core/web/download.hpp"
+#include "core/web/input.hpp"
+#include "core/web/text.hpp"
+
+namespace passerelle::clauses {
+namespace {
+
+using web::Ctx;
+using web::path_id;
+using web::to_id;
+namespace json = boost::json;
+
+constexpr std::int64_t kCountCap = 100000;
+constexpr int kPageSize = 50;
+constexpr std::size_t kMaxImportBytes = 20 * 1024 * 1024;
+
+Scope scope_of(Ctx& ctx) { return ctx.user().scope_roots({"facilitator", "admin"}); }
+
+Contract load_contract(Ctx& ctx, std::int64_t id) {
+  auto c = get_contract(ctx.db(), scope_of(ctx), id);
+  if (!c) throw web::NotFound{};
+  return *c;
+}
+
+std::string fr_date(const std::string& iso) { return iso.empty() ? "" : web::french_date(iso); }
+std::string s(std::string_view v) { return std::string(v); }
+
+template <class Table>
+json::array options(const Table& table, std::string_view selected) {
+  json::array out;
+  for (auto& row : table) out.push_back(json::object{{"code", row.code}, {"label", row.label}, {"selected", row.code == selected}});
+  return out;
+}
+
+json::array id_options(const std::vector<std::pair<std::int64_t, std::string>>& items, const std::string& selected) {
+  json::array out;
+  for (auto& [id, label] : items) {
+    auto code = std::to_string(id);
+    out.push_back(json::object{{"code", code}, {"label", label}, {"selected", code == selected}});
+  }
+  return out;
+}
+
+// One field of a form, for templates/partials/clauses_field.
+struct Field {
+  const char* name;
+  const char* label;
+  const char* type = "text";  // text, date, month, number, select, textarea
+  bool required = false;
+  const char* hint = nullptr;
+  json::array options = {};
+};
+
+json::array fields_json(std::vector<Field> fields, const json::object& values, const web::Errors& errors) {
+  json::array out;
+  for (auto& f : fields) {
+    json::object o{{"name", f.name}, {"label", f.label}, {"type", f.type}, {"required", f.required}};
+    auto it = values.find(f.name);
+    o["value"] = it == values.end() ? json::value("") : it->value();
+    if (f.hint) o["hint"] = f.hint;
+    if (auto* e = web::find_error(errors, f.name)) o["error"] = e->message;
+    std::string_view type = f.type;
+    if (type == "select") {
+      o["select"] = true;
+      o["options"] = std::move(f.options);
+    } else if (type == "textarea") {
+      o["textarea"] = true;
+    } else {
+      o["input"] = true;
+    }
+    out.push_back(std::move(o));
+  }
+  return out;
+}
+
+json::object page_errors(const web::Errors& errors) {
+  auto out = web::errors_json(errors);
+  out["has_errors"] = !errors.empty();
+  return out;
+}
+
+// "a=1&b=2" of the listed query parameters that are set.
+std::string query_keep(Ctx& ctx, std::initializer_list<const char*> names) {
+  std::string out;
+  for (auto n : names) {
+    auto v = ctx.req.query(n);
+    if (v.empty()) continue;
+    out += (out.empty() ? "" : "&") + std::string(n) + "=" + http::url_encode(v);
+  }
+  return out;
+}
+
+void audit_write(Ctx& ctx, std::string_view action, std::string_view entity, std::int64_t id, std::string_view detail) {
+  audit::record(ctx.db(), ctx.user().id, action, entity, id, detail, ctx.req.remote_addr);
+}
+
+std::vector<std::pair<std::int64_t, std::string>> buyer_items(Ctx& ctx) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (auto& b : list_buyers(ctx.db(), scope_of(ctx))) out.emplace_back(b.id, b.name);
+  return out;
+}
+
+// Holders: employers and SIAE of the directory.
+std::vector<std::pair<std::int64_t, std::string>> holder_items(Ctx& ctx) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (const char* kind : {"employer", "siae"}) {
+    network::OrgFilter f;
+    f.kind = kind;
+    f.limit = 500;
+    for (auto& o : network::list_organisations(ctx.db(), {""}, f)) out.emplace_back(o.id, o.name);
+  }
+  std::ranges::sort(out, [](auto& a, auto& b) { return text::fold(a.second) < text::fold(b.second); });
+  return out;
+}
+
+// ---- Contracts list and bulk status ------------------------------------------------------
+
+ContractFilter filter_from_query(Ctx& ctx) {
+  ContractFilter f;
+  f.q = ctx.req.query("q");
+  if (!text::is_valid_utf8(f.q)) throw web::BadRequest{"La recherche contient des caractères invalides."};
+  f.status = ctx.req.query("statut");
+  if (!f.status.empty() && !find_code(kContractStatuses, f.status)) f.status.clear();
+  f.sector = ctx.req.query("secteur");
+  if (!f.sector.empty() && !find_code(kSectors, f.sector)) f.sector.clear();
+  f.buyer_id = to_id(ctx.req.query("acheteur"));
+  if (auto after = to_id(ctx.req.query("apres_id"))) {
+    f.after_id = *after;
+    f.after_key = ctx.req.query("apres");
+  }
+  f.limit = kPageSize;
+  return f;
+}
+
+json::object contract_row_json(const Contract& c, const std::set<std::int64_t>& checked = {}) {
+  Progress p = progress({c.required_minutes, c.counted_minutes, 0, followup::parse_date(c.start_date).value_or(Date{}),
+                         followup::parse_date(c.end_date).value_or(Date{}), followup::parse_date(c.end_date).value_or(Date{})});
+  return {{"id", c.id},
+          {"reference", c.reference},
+          {"title", c.title},
+          {"buyer", c.buyer_name},
+          {"holder", c.holder_name},
+          {"sector", s(label_of(kSectors, c.sector))},
+          {"status", c.status},
+          {"status_label", s(label_of(kContractStatuses, c.status))},
+          {"status_since", fr_date(c.status_since)},
+          {"end_date", fr_date(c.end_date)},
+          {"required", format_hours(c.required_minutes)},
+          {"counted", format_hours(c.counted_minutes)},
+          {"percent", p.percent},
+          {"checked", checked.contains(c.id)}};
+}
+
+http::Response contracts_page(Ctx& ctx, const BulkResult* bulk = nullptr, int status = 200) {
+  auto f = filter_from_query(ctx);
+  auto page = contract_page(ctx.db(), scope_of(ctx), f, kCountCap);
+  std::set<std::int64_t> checked;
+  if (bulk)
+    for (auto& v : ctx.form_all("ids"))
+      if (auto id = to_id(v)) checked.insert(*id);
+  json::array items;
+  for (auto& c : page.items) items.push_back(contract_row_json(c, checked));
+  auto keep = query_keep(ctx, {"q", "statut", "secteur", "acheteur"});
+  std::string next;
+  if (static_cast<int>(page.items.size()) == f.limit)
+    next = fmt::format("/marches?{}{}apres={}&apres_id={}", keep, keep.empty() ? "" : "&",
+                       http::url_encode(page.items.back().sort_reference), page.items.back().id);
+  json::object data{{"title", "Marchés publics clausés"},
+                    {"items", items},
+                    {"empty", items.empty()},
+                    {"total", page.total > kCountCap ? "plus de 100 000" : std::to_string(page.total)},
+                    {"q", f.q},
+                    {"statuses", options(kContractStatuses, f.status)},
+                    {"sectors", options(kSectors, f.sector)},
+                    {"buyers", id_options(buyer_items(ctx), ctx.req.query("acheteur"))},
+                    {"next", next},
+                    {"paged", f.after_id > 0},
+                    {"first", "/marches" + (keep.empty() ? "" : "?" + keep)},
+                    {"export_query", keep},
+                    {"pending_reviews", count_pending_reviews(ctx.db(), scope_of(ctx))}};
+  json::object values{{"transition", ctx.form("transition")},
+                      {"effective_on", ctx.form("effective_on")},
+                      {"reason", ctx.form("reason")},
+                      {"legal_reference", bulk ? ctx.form("legal_reference") : s(kOrdinance2020_319)},
+                      {"new_end_date", ctx.form("new_end_date")}};
+  web::Errors errors = bulk ? bulk->errors : web::Errors{};
+  data["bulk_fields"] = fields_json({{"transition", "Changement", "select", true, nullptr, options(kContractTransitions, ctx.form("transition"))},
+                                     {"effective_on", "Date d'effet", "date", true},
+                                     {"reason", "Motif", "text", true},
+                                     {"legal_reference", "Référence juridique", "text", false, "Exemple : ordonnance n° 2020-319 du 25 mars 2020"},
+                                     {"new_end_date", "Nouvelle fin (avenant de prorogation)", "date"}},
+                                    values, errors);
+  if (bulk) {
+    json::array refused;
+    for (auto& r : bulk->refused)
+      refused.push_back(json::object{{"id", r.contract_id}, {"reference", r.reference}, {"message", r.message}});
+    json::array list;
+    for (auto& e : bulk->errors) list.push_back(json::object{{"field", e.field}, {"message", e.message}});
+    data["bulk_refused"] = refused;
+    data["bulk_errors"] = list;
+    data["bulk_failed"] = true;
+  }
+  return web::page(ctx, "clauses/contracts", std::move(data), status);
+}
+
+std::vector<std::string> export_header() {
+  return {"reference", "acheteur", "objet", "lots", "secteur", "titulaire", "montant", "notification", "debut", "fin",
+          "type_clause", "heures_exigees", "part_main_oeuvre", "taux_insertion", "cout_horaire", "statut",
+          "statut_depuis", "heures_validees"};
+}
+
+std::string decimal(std::int64_t v, int scale) {  // 12345, 100 → "123,45"
+  if (v % scale == 0) return std::to_string(v / scale);
+  return fmt::format("{},{:0{}d}", v / scale, v % scale, scale == 100 ? 2 : 1);
+}
+
+std::string hours_decimal(std::int64_t minutes) {
+  if (minutes % 60 == 0) return std::to_string(minutes / 60);
+  return fmt::format("{},{:02d}", minutes / 60, (minutes % 60) * 100 / 60);
+}
+
+http::Response export_contracts(Ctx& ctx, const std::string& format) {
+  auto f = filter_from_query(ctx);
+  f.after_id = 0;
+  f.after_key.clear();
+  f.limit = 1000;
+  std::vector<std::vector<std::string>> rows{export_header()};
+  auto scope = scope_of(ctx);
+  while (true) {
+    auto page = list_contracts(ctx.db(), scope, f);
+    for (auto& c : page)
+      rows.push_back({c.reference, c.buyer_name, c.title, c.lots, s(label_of(kSectors, c.sector)), c.holder_name,
+                      decimal(c.amount_cents, 100), c.notified_on, c.start_date, c.end_date,
+                      s(label_of(kClauseTypes, c.clause_type)),
+                      c.hours_mode == "entered" ? hours_decimal(c.required_minutes) : "",
+                      c.labour_share_bp ? decimal(*c.labour_share_bp, 100) : "",
+                      c.insertion_rate_bp ? decimal(*c.insertion_rate_bp, 100) : "",
+                      c.hourly_cost_cents ? decimal(*c.hourly_cost_cents, 100) : "", s(label_of(kContractStatuses, c.status)),
+                      c.status_since, hours_decimal(c.counted_minutes)});
+    if (static_cast<int>(page.size()) < f.limit) break;
+    f.after_key = page.back().sort_reference;
+    f.after_id = page.back().id;
+  }
+  return web::download(ctx, "contract", "Marchés", "marches", format, rows);
+}
+
+StatusChange status_change_from_form(Ctx& ctx) {
+  return {ctx.form("transition"), ctx.form("effective_on"), ctx.form("reason"), ctx.form("legal_reference"),
+          ctx.form("new_end_date")};
+}
+
+http::Response bulk_status_route(Ctx& ctx) {
+  std::vector<std::int64_t> ids;
+  for (auto& v : ctx.form_all("ids")) {
+    auto id = to_id(v);
+    if (!id) throw web::BadRequest{"Identifiant de marché invalide."};
+    ids.push_back(*id);
+  }
+  auto result = bulk_change_status(ctx.db(), scope_of(ctx), ids, status_change_from_form(ctx), ctx.user().id);
+  if (!result.errors.empty() || !result.refused.empty()) return contracts_page(ctx, &result, 422);
+  audit_write(ctx, "update", "contract", 0,
+              fmt::format("Changement de statut groupé ({}) de {} marché(s)", ctx.form("transition"), result.changed));
+  ctx.flash(fmt::format("Statut changé pour {} marché(s).", result.changed));
+  auto back = ctx.form("back");
+  return http::Response::redirect(back.starts_with("/marches") ? back : "/marches");
+}
+
+// ---- Contract form ---------------------------------------------------------------------------------
+
+const char* const kContractFields[] = {"reference", "title",       "lots",       "buyer_id",       "holder_organisation_id",
+                                       "sector",    "clause_type", "amount",     "notified_on",    "start_date",
+                                       "end_date",  "hours_mode",  "required_hours", "labour_share", "insertion_rate",
+                                       "hourly_cost"};
+
+ContractInput contract_input(Ctx& ctx) {
+  ContractInput in;
+  in.reference = ctx.form("reference");
+  in.title = ctx.form("title");
+  in.lots = ctx.form("lots");
+  in.sector = ctx.form("sector");
+  in.clause_type = ctx.form("clause_type");
+  in.buyer_id = ctx.form("buyer_id");
+  in.holder_organisation_id = ctx.form("holder_organisation_id");
+  in.amount = ctx.form("amount");
+  in.notified_on = ctx.form("notified_on");
+  in.start_date = ctx.form("start_date");
+  in.end_date = ctx.form("end_date");
+  in.hours_mode = ctx.form("hours_mode");
+  in.required_hours = ctx.form("required_hours");
+  in.labour_share = ctx.form("labour_share");
+  in.insertion_rate = ctx.form("insertion_rate");
+  in.hourly_cost = ctx.form("hourly_cost");
+  return in;
+}
+
+json::object contract_values(const Contract& c) {
+  return {{"reference", c.reference},
+          {"title", c.title},
+          {"lots", c.lots},
+          {"buyer_id", std::to_string(c.buyer_id)},
+          {"holder_organisation_id", std::to_string(c.holder_organisation_id)},
+          {"sector", c.sector},
+          {"clause_type", c.clause_type},
+          {"amount", decimal(c.amount_cents, 100)},
+          {"notified_on", c.notified_on},
+          {"start_date", c.start_date},
+          {"end_date", c.end_date},
+          {"hours_mode", c.hours_mode},
+          {"required_hours", c.hours_mode == "entered" ? hours_decimal(c.required_minutes) : ""},
+          {"labour_share", c.labour_share_bp ? decimal(*c.labour_share_bp, 100) : ""},
+          {"insertion_rate", c.insertion_rate_bp ? decimal(*c.insertion_rate_bp, 100) : ""},
+          {"hourly_cost", c.hourly_cost_cents ? decimal(*c.hourly_cost_cents, 100) : ""}};
+}
+
+// The computation of the hours from what is typed, when it can be made.
+std::string computed_text(const json::object& v) {
+  auto get = [&](const char* k) { return v.contains(k) && v.at(k).is_string() ? std::string(v.at(k).as_string()) : ""; };
+  if (get("hours_mode") != "computed") return "";
+  auto amount = parse_euros(get("amount"));
+  auto share = parse_percent(get("labour_share"));
+  auto rate = parse_percent(get("insertion_rate"));
+  auto cost = parse_euros(get("hourly_cost"));
+  if (!amount || !share || !rate || !cost || *amount <= 0 || *share <= 0 || *rate <= 0 || *cost <= 0) return "";
+  return explain_required_hours({*amount, *share, *rate, *cost});
+}
+
+http::Response contract_form(Ctx& ctx, const std::string& action, const std::string& title, json::object values,
+                             const web::Errors& errors, int status) {
+  auto v = [&](const char* k) { return values.contains(k) ? std::string(values[k].as_string()) : std::string(); };
+  json::object data = page_errors(errors);
+  data["title"] = title;
+  data["action"] = action;
+  data["computed"] = computed_text(values);
+  data["fields_contract"] = fields_json(
+      {{"reference", "Référence du marché", "text", true, "Celle de l'acheteur, exemple : 2020-DPE-0142"},
+       {"title", "Objet", "text", true},
+       {"lots", "Lots", "textarea"},
+       {"buyer_id", "Acheteur public", "select", true, nullptr, id_options(buyer_items(ctx), v("buyer_id"))},
+       {"holder_organisation_id", "Titulaire", "select", true, nullptr, id_options(holder_items(ctx), v("holder_organisation_id"))},
+       {"sector", "Secteur", "select", true, nullptr, options(kSectors, v("sector"))},
+       {"clause_type", "Type de clause", "select", true, nullptr, options(kClauseTypes, v("clause_type"))},
+       {"amount", "Montant (€ HT)", "text", true, "Exemple : 1 250 000,00"},
+       {"notified_on", "Notification", "date", true},
+       {"start_date", "Début d'exécution", "date", true},
+       {"end_date", "Fin d'exécution", "date", true}},
+      values, errors);
+  data["fields_hours"] = fields_json(
+      {{"hours_mode", "Heures d'insertion exigées", "select", true, nullptr, options(kHoursModes, v("hours_mode"))},
+       {"required_hours", "Heures exigées (si saisies)", "text", false, "Exemple : 1 200"},
+       {"labour_share", "Part de main-d'œuvre (%)", "text", false, "Exemple : 40"},
+       {"insertion_rate", "Taux d'insertion (%)", "text", false, "Exemple : 5"},
+       {"hourly_cost", "Coût horaire (€)", "text", false, "Exemple : 25,00"}},
+      values, errors);
+  return web::page(ctx, "clauses/contract_form", std::move(data), status);
+}
+
+json::object typed_values(Ctx& ctx) {
+  json::object v;
+  for (auto n : kContractFields) v[n] = ctx.form(n);
+  return v;
+}
+
+http::Response create_contract_route(Ctx& ctx) {
+  auto values = typed_values(ctx);
+  if (ctx.form("action") == "preview") return contract_form(ctx, "/marches", "Nouveau marché", values, {}, 200);
+  auto r = create_contract(ctx.db(), scope_of(ctx), contract_input(ctx), ctx.user().id);
+  if (!r) return contract_form(ctx, "/marches", "Nouveau marché", values, r.error(), 422);
+  audit_write(ctx, "create", "contract", *r, ctx.form("reference"));
+  ctx.flash("Marché enregistré.");
+  return http::Response::redirect(fmt::format("/marches/{}", *r));
+}
+
+http::Response update_contract_route(Ctx& ctx, const Contract& c) {
+  auto values = typed_values(ctx);
+  auto action = fmt::format("/marches/{}/modifier", c.id);
+  if (ctx.form("action") == "preview") return contract_form(ctx, action, "Modifier le marché", values, {}, 200);
+  auto r = update_contract(ctx.db(), scope_of(ctx), c.id, contract_input(ctx));
+  if (!r) return contract_form(ctx, action, "Modifier le marché", values, r.error(), 422);
+  audit_write(ctx, "update", "contract", c.id, ctx.form("reference"));
+  ctx.flash("Marché modifié.");
+  return http::Response::redirect(fmt::format("/marches/{}", c.id));
+}
+
+// ---- Contract page ------------------------------------------------------------------------------------
+
+struct FormState {
+  std::string name;  // "status", "hours"
+  web::Errors errors;
+  json::object values;
+};
+
+Date today() { return followup::paris_date(*followup::parse_datetime(auth::now_utc())); }
+
+json::object entry_json(const HoursEntry& e) {
+  return {{"id", e.id},
+          {"contract_id", e.contract_id},
+          {"reference", e.contract_reference},
+          {"person", e.person_name},
+          {"month", format_month_fr(e.month)},
+          {"employer", e.employer_name},
+          {"modality", s(label_of(kModalities, e.modality))},
+          {"situation", s(label_of(kSituations, e.situation))},
+          {"eligibility", s(label_of(kEligibilities, e.eligibility))},
+          {"hours", format_hours(e.minutes)},
+          {"decision", e.decision},
+          {"decision_label", s(label_of(kDecisions, e.decision))},
+          {"rule", e.rule_set_id ? fmt::format("règle n° {} de « {} », version {}", e.rule_position, e.rule_set_name,
+                                               e.rule_set_version)
+                                 : std::string("aucune règle")},
+          {"review_label", e.review_status.empty() ? "" : s(label_of(kReviewStatuses, e.review_status))},
+          {"pending", e.review_status == "pending"},
+          {"review_reason", e.review_reason},
+          {"counted", e.counted}};
+}
+
+http::Response contract_page_route(Ctx& ctx, const Contract& c, const FormState* state, int status) {
+  auto totals = contract_totals(ctx.db(), c.id);
+  auto start = followup::parse_date(c.start_date).value_or(Date{});
+  auto end = followup::parse_date(c.end_date).value_or(Date{});
+  auto p = progress({c.required_minutes, totals.counted_minutes, totals.pending_minutes, start, end, today()});
+  json::array history;
+  for (auto& e : status_history(ctx.db(), c.id))
+    history.push_back(json::object{{"effective_on", fr_date(e.effective_on)},
+                                   {"from", e.from_status.empty() ? "" : s(label_of(kContractStatuses, e.from_status))},
+                                   {"to", s(label_of(kContractStatuses, e.to_status))},
+                                   {"reason", e.reason},
+                                   {"legal_reference", e.legal_reference},
+                                   {"new_end_date", fr_date(e.new_end_date)},
+                                   {"user", e.user_name},
+                                   {"at", web::french_datetime(e.at)}});
+  json::array entries;
+  for (auto& e : hours_of(ctx.db(), c.id, 300)) entries.push_back(entry_json(e));
+  json::array months;
+  for (auto& m : monthly_totals(ctx.db(), c.id))
+    months.push_back(json::object{{"month", format_month_fr(m.month)},
+                                  {"counted", format_hours(m.counted_minutes)},
+                                  {"other", format_hours(m.other_minutes)}});
+  json::array transitions;
+  for (auto t : transitions_from(c.status))
+    transitions.push_back(json::object{{"code", t}, {"label", s(label_of(kContractTransitions, t))},
+                                       {"selected", state && state->name == "status" && ctx.form("transition") == t}});
+  const bool status_form = state && state->name == "status";
+  const bool hours_form = state && state->name == "hours";
+  json::object status_values{{"transition", ""}, {"effective_on", ""}, {"reason", ""}, {"legal_reference", ""}, {"new_end_date", ""}};
+  if (status_form) status_values = state->values;
+  json::object hours_values{{"person_name", ""}, {"month", ""}, {"employer_name", c.holder_name}, {"modality", ""},
+                            {"situation", "worked"}, {"eligibility", ""}, {"hours", ""}};
+  if (hours_form) hours_values = state->values;
+  auto hv = [&](const char* k) { return std::string(hours_values[k].as_string()); };
+  web::Errors none;
+  json::object data{
+      {"title", "Marché " + c.reference},
+      {"id", c.id},
+      {"reference", c.reference},
+      {"contract_title", c.title},
+      {"lots", c.lots},
+      {"buyer", c.buyer_name},
+      {"holder", c.holder_name},
+      {"organisation", c.organisation_name},
+      {"sector", s(label_of(kSectors, c.sector))},
+      {"clause_type", s(label_of(kClauseTypes, c.clause_type))},
+      {"amount", format_euros(c.amount_cents)},
+      {"notified_on", fr_date(c.notified_on)},
+      {"start_date", fr_date(c.start_date)},
+      {"end_date", fr_date(c.end_date)},
+      {"status", c.status},
+      {"status_label", s(label_of(kContractStatuses, c.status))},
+      {"status_since", fr_date(c.status_since)},
+      {"required", format_hours(c.required_minutes)},
+      {"computation", c.hours_mode == "computed" && c.labour_share_bp && c.insertion_rate_bp && c.hourly_cost_cents
+                          ? explain_required_hours({c.amount_cents, *c.labour_share_bp, *c.insertion_rate_bp,
+                                                    *c.hourly_cost_cents})
+                          : "Heures saisies"},
+      {"counted", format_hours(totals.counted_minutes)},
+      {"pending", format_hours(totals.pending_minutes)},
+      {"has_pending", totals.pending_minutes > 0},
+      {"review_link", fmt::format("/heures/a-examiner?marche={}", c.id)},
+      {"refused", format_hours(totals.refused_minutes + totals.not_validated_minutes)},
+      {"people", totals.people},
+      {"hires", totals.hires},
+      {"percent", p.percent},
+      {"bar_percent", p.bar_percent},
+      {"forecast", format_hours(p.forecast_minutes)},
+      {"forecast_percent", p.forecast_percent},
+      {"on_track", p.on_track},
+      {"summary", p.summary},
+      {"history", history},
+      {"entries", entries},
+      {"no_entries", entries.empty()},
+      {"has_months", !months.empty()},
+      {"months", months},
+      {"transitions", transitions},
+      {"has_transitions", !transitions.empty()},
+      {"status_errors", status_form ? page_errors(state->errors) : json::object{}},
+      {"hours_errors", hours_form ? page_errors(state->errors) : json::object{}},
+      {"status_fields",
+       fields_json({{"effective_on", "Date d'effet", "date", true},
+                    {"reason", "Motif", "text", false, "Obligatoire sauf pour une reprise ou une clôture"},
+                    {"legal_reference", "Référence juridique", "text", false, "Exemple : ordonnance n° 2020-319 du 25 mars 2020"},
+                    {"new_end_date", "Nouvelle fin (avenant de prorogation)", "date"}},
+                   status_values, status_form ? state->errors : none)},
+      {"status_transition_error",
+       status_form && web::find_error(state->errors, "transition") ? web::find_error(state->errors, "transition")->message : ""},
+      {"hours_fields",
+       fields_json({{"person_name", "Personne", "text", true, "NOM Prénom"},
+                    {"month", "Mois", "month", true, "AAAA-MM"},
+                    {"hours", "Heures", "text", true, "Exemple : 151,67 ou 151:40"},
+                    {"employer_name", "Employeur", "text"},
+                    {"modality", "Modalité", "select", true, nullptr, options(kModalities, hv("modality"))},
+                    {"situation", "Situation", "select", true, nullptr, options(kSituations, hv("situation"))},
+                    {"eligibility", "Critère d'éligibilité", "select", true, nullptr, options(kEligibilities, hv("eligibility"))}},
+                   hours_values, hours_form ? state->errors : none)}};
+  return web::page(ctx, "clauses/contract", std::move(data), status);
+}
+
+http::Response contract_report(Ctx& ctx, const Contract& c) {
+  auto totals = contract_totals(ctx.db(), c.id);
+  auto p = progress({c.required_minutes, totals.counted_minutes, totals.pending_minutes,
+                     followup::parse_date(c.start_date).value_or(Date{}), followup::parse_date(c.end_date).value_or(Date{}),
+                     today()});
+  std::vector<std::vector<std::string>> rows{{"Mois", "Personne", "Employeur", "Modalité", "Situation", "Éligibilité",
+                                              "Heures", "Minutes", "Décision", "Règle", "Comptées"}};
+  auto entries = hours_of(ctx.db(), c.id, 100000);
+  std::ranges::reverse(entries);  // oldest month first
+  for (auto& e : entries)
+    rows.push_back({e.month, e.person_name, e.employer_name, s(label_of(kModalities, e.modality)),
+                    s(label_of(kSituations, e.situation)), s(label_of(kEligibilities, e.eligibility)), format_hours(e.minutes),
+                    std::to_string(e.minutes),
+                    s(label_of(kDecisions, e.decision)) +
+                        (e.review_status.empty() ? "" : " — " + s(label_of(kReviewStatuses, e.review_status))),
+                    e.rule_set_id ? fmt::format("{} v{} n° {}", e.rule_set_name, e.rule_set_version, e.rule_position) : "",
+                    e.counted ? "oui" : "non"});
+  rows.push_back({});
+  rows.push_back({"Marché", c.reference + " — " + c.title});
+  rows.push_back({"Acheteur", c.buyer_name});
+  rows.push_back({"Titulaire", c.holder_name});
+  rows.push_back({"Statut", s(label_of(kContractStatuses, c.status)) + " depuis le " + fr_date(c.status_since)});
+  rows.push_back({"Heures exigées", format_hours(c.required_minutes), "", "", "", "", "", std::to_string(c.required_minutes)});
+  rows.push_back({"Heures validées", format_hours(totals.counted_minutes), "", "", "", "", "", std::to_string(totals.counted_minutes)});
+  rows.push_back({"Avancement", std::to_string(p.percent) + " %"});
+  rows.push_back({"Prévision à la fin", format_hours(p.forecast_minutes) + " (" + std::to_string(p.forecast_percent) + " %)"});
+  rows.push_back({"Personnes", std::to_string(totals.people)});
+  for (auto& r : rows) r.resize(rows[0].size());
+  return web::download(ctx, "contract", "Rapport " + c.reference, "rapport-" + c.reference, "xlsx", rows);
+}
+
+// ---- Imports -------------------------------------------------------------------------------------------------
+
+struct ImportKind {
+  const char* kind;      // imports.kind
+  const char* path;      // page
+  const char* title;
+  std::string_view header;
+  const char* help;
+};
+
+const ImportKind kStatementImport{"clauses_statement", "/heures/import", "Importer un relevé mensuel d'heures",
+                                  kStatementHeader,
+                                  "Une ligne par personne, marché et mois. Les modalités, situations et critères "
+                                  "s'écrivent en code (direct_hire, telework, rsa…) ou en toutes lettres."};
+const ImportKind kContractsImport{"clauses_contracts", "/marches/import", "Importer le tableau des marchés",
+                                  kContractsHeader,
+                                  "L'acheteur et le titulaire sont nommés comme dans l'annuaire. Laissez heures_exigees "
+                                  "vide pour les calculer (part de main-d'œuvre × taux d'insertion ÷ coût horaire). "
+                                  "Une référence déjà connue pour cet acheteur met le marché à jour."};
+
+http::Response import_page(Ctx& ctx, const ImportKind& k, const std::string& error, int status) {
+  return web::page(ctx, "clauses/import",
+                   json::object{{"title", k.title}, {"action", k.path}, {"header", k.header}, {"help", k.help}, {"error", error}},
+                   status);
+}
+
+template <class Plan>
+http::Response import_report(Ctx& ctx, const ImportKind& k, std::int64_t import_id, const std::string& filename,
+                             const Plan& plan) {
+  json::array errors;
+  for (auto& e : plan.errors) errors.push_back(json::object{{"line", e.line}, {"message", e.message}});
+  std::set<std::size_t> bad;
+  for (auto& e : plan.errors) bad.insert(e.line);
+  return web::page(ctx, "clauses/import_report",
+                   json::object{{"title", "Rapport d'import"},
+                                {"back", k.path},
+                                {"back_title", k.title},
+                                {"import_id", import_id},
+                                {"filename", filename},
+                                {"lines", plan.data_lines},
+                                {"valid", plan.valid.size()},
+                                {"rejected", bad.size()},
+                                {"errors", errors},
+                                {"has_errors", !errors.empty()},
+                                {"has_valid", !plan.valid.empty()}});
+}
+
+template <class PlanFn>
+http::Response upload_route(Ctx& ctx, const ImportKind& k, PlanFn plan_fn) {
+  auto upload = ctx.file("file");
+  if (!upload || upload->data.empty()) return import_page(ctx, k, "Choisissez un fichier CSV à importer.", 422);
+  if (upload->data.size() > kMaxImportBytes)
+    return import_page(ctx, k, "Le fichier dépasse 20 Mo. Découpez-le en plusieurs fichiers.", 413);
+  auto plan = plan_fn(upload->data);
+  if (!plan.fatal.empty()) return import_page(ctx, k, plan.fatal, 422);
+  auto filename = text::is_valid_utf8(upload->filename) ? upload->filename.substr(0, 200) : std::string("fichier.csv");
+  auto r = ctx.db().query(
+      "INSERT INTO imports (user_id, kind, filename, content, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id",
+      {ctx.user().id, k.kind, filename, db::Blob{upload->data}, auth::now_utc()});
+  return import_report(ctx, k, r.rows.at(0).integer(0), filename, plan);
+}
+
+// The user's choice on a checked file: the valid lines, or nothing. Returns
+// the file (checked again: contracts may have changed meanwhile) or nullopt when cancelled.
+std::optional<std::pair<std::string, std::string>> import_choice(Ctx& ctx, const ImportKind& k, std::int64_t id) {
+  auto r = ctx.db().query(
+      "SELECT filename, content FROM imports WHERE id = ? AND user_id = ? AND kind = ? AND finished_at IS NULL",
+      {id, ctx.user().id, k.kind});
+  if (r.empty()) throw web::NotFound{};
+  if (ctx.form("choice") != "valid") {
+    ctx.db().query("UPDATE imports SET finished_at = ?, outcome = 'cancelled' WHERE id = ?", {auth::now_utc(), id});
+    return std::nullopt;
+  }
+  return std::pair{r.rows[0].text(0), r.rows[0].blob(1)};
+}
+
+void finish_import(Ctx& ctx, std::int64_t id, std::size_t count) {
+  ctx.db().query("UPDATE imports SET finished_at = ?, outcome = ? WHERE id = ?",
+                 {auth::now_utc(), fmt::format("imported:{}", count), id});
+}
+
+// ---- Review queue ------------------------------------------------------------------------------------------------
+
+// `only_contract`: one contract's entries (the page's ?marche=, or the contract of a refused review).
+http::Response review_page(Ctx& ctx, std::int64_t failed_id, const web::Errors& errors, int status,
+                           std::optional<std::int64_t> only_contract = std::nullopt) {
+  ReviewFilter f;
+  if (auto after = to_id(ctx.req.query("apres"))) f.after_id = *after;
+  std::optional<Contract> contract;
+  if (auto id = only_contract ? only_contract : to_id(ctx.req.query("marche"))) {
+    contract = load_contract(ctx, *id);
+    f.contract_id = id;
+  }
+  auto queue = review_queue(ctx.db(), scope_of(ctx), f);
+  json::array items;
+  for (auto& e : queue) {
+    auto o = entry_json(e);
+    if (e.id == failed_id) {
+      o["errors"] = web::errors_json(errors)["errors"];
+      o["reason_value"] = ctx.form("reason");
+    }
+    items.push_back(std::move(o));
+  }
+  std::string next;
+  std::string keep = contract ? fmt::format("marche={}&", contract->id) : "";
+  if (static_cast<int>(queue.size()) == f.limit) next = fmt::format("/heures/a-examiner?{}apres={}", keep, queue.back().id);
+  return web::page(ctx, "clauses/review",
+                   json::object{{"title", "Heures à examiner"},
+                                {"items", items},
+                                {"empty", items.empty()},
+                                {"total", count_pending_reviews(ctx.db(), scope_of(ctx))},
+                                {"contract_reference", contract ? contract->reference : ""},
+                                {"contract_id", contract ? contract->id : 0},
+                                {"next", next}},
+                   status);
+}
+
+// ---- Rule sets -------------------------------------------------------------------------------------------------------
+
+json::object rule_set_json(const RuleSetRow& row, bool admin) {
+  json::array rules;
+  for (auto& r : row.set.rules)
+    rules.push_back(json::object{{"position", r.position},
+                                 {"situation", r.situation.empty() ? "Toute situation" : s(label_of(kSituations, r.situation))},
+                                 {"eligibility", r.eligibility.empty() ? "Tout critère" : s(label_of(kEligibilities, r.eligibility))},
+                                 {"decision", r.decision},
+                                 {"decision_label", s(label_of(kDecisions, r.decision))},
+                                 {"note", r.note}});
+  auto d = [](const std::optional<Date>& x) { return x ? followup::format_date(*x) : std::string(); };
+  return {{"id", row.set.id},
+          {"code", row.set.code},
+          {"name", row.set.name},
+          {"version", row.set.version},
+          {"description", row.set.description},
+          {"legal_reference", row.set.legal_reference},
+          {"effective_from", d(row.set.effective_from)},
+          {"effective_to", d(row.set.effective_to)},
+          {"from_fr", row.set.effective_from ? followup::format_date_fr(*row.set.effective_from) : "sans limite"},
+          {"to_fr", row.set.effective_to ? followup::format_date_fr(*row.set.effective_to) : "sans limite"},
+          {"priority", row.set.priority},
+          {"current", row.retired_at.empty()},
+          {"retired_at", row.retired_at.empty() ? "" : web::french_datetime(row.retired_at)},
+          {"entries", row.entries},
+          {"editable", admin && row.retired_at.empty()},
+          {"rules", rules}};
+}
+
+http::Response rule_sets_page(Ctx& ctx, std::int64_t failed_id, const web::Errors& errors, int status) {
+  const bool admin = ctx.user().has_role("admin");
+  json::array current, retired;
+  for (auto& row : all_rule_sets(ctx.db())) {
+    auto o = rule_set_json(row, admin);
+    if (row.set.id == failed_id) {
+      o["form_errors"] = page_errors(errors);
+      o["effective_from"] = ctx.form("effective_from");
+      o["effective_to"] = ctx.form("effective_to");
+    }
+    (row.retired_at.empty() ? current : retired).push_back(std::move(o));
+  }
+  return web::page(ctx, "clauses/rule_sets",
+                   json::object{{"title", "Règles de validation des heures"},
+                                {"current", current},
+                                {"retired", retired},
+                                {"has_retired", !retired.empty()},
+                                {"admin", admin}},
+                   status);
+}
+
+http::Response rule_set_preview(Ctx& ctx, std::int64_t id) {
+  RuleSetDatesInput in{ctx.form("effective_from"), ctx.form("effective_to")};
+  auto plan = plan_rule_set_dates(ctx.db(), id, in);
+  if (!plan) return rule_sets_page(ctx, id, plan.error(), 422);
+  json::array changes;
+  for (auto& c : plan->preview.changes)
+    changes.push_back(json::object{{"month", format_month_fr(c.month)},
+                                   {"situation", s(label_of(kSituations, c.situation))},
+                                   {"eligibility", s(label_of(kEligibilities, c.eligibility))},
+                                   {"from", s(label_of(kDecisions, c.from_decision))},
+                                   {"to", s(label_of(kDecisions, c.to_decision))},
+                                   {"decision_changes", c.from_decision != c.to_decision},
+                                   {"entries", c.entries},
+                                   {"hours", format_hours(c.minutes)}});
+  auto d = [](const std::optional<Date>& x) { return x ? followup::format_date_fr(*x) : std::string("sans limite"); };
+  return web::page(ctx, "clauses/rule_set_preview",
+                   json::object{{"title", "Aperçu du changement"},
+                                {"id", id},
+                                {"name", plan->next.name},
+                                {"version", plan->next.version},
+                                {"from_fr", d(plan->next.effective_from)},
+                                {"to_fr", d(plan->next.effective_to)},
+                                {"effective_from", text::trim(in.effective_from)},
+                                {"effective_to", text::trim(in.effective_to)},
+                                {"changes", changes},
+                                {"no_changes", changes.empty()},
+                                {"entries", plan->preview.entries},
+                                {"decisions_changed", plan->preview.decisions_changed}});
+}
+
+// ---- Buyers ---------------------------------------------------------------------------------------------------------
+
+json::array group_json(const std::vector<GroupProgress>& groups) {
+  json::array out;
+  for (auto& g : groups) {
+    int percent = g.required_minutes > 0 ? static_cast<int>(g.counted_minutes * 100 / g.required_minutes) : 0;
+    out.push_back(json::object{{"id", g.id},
+                               {"name", g.name},
+                               {"contracts", g.contracts},
+                               {"required", format_hours(g.required_minutes)},
+                               {"counted", format_hours(g.counted_minutes)},
+                               {"percent", percent},
+                               {"bar_percent", std::clamp(percent, 0, 100)}});
+  }
+  return out;
+}
+
+http::Response buyers_page(Ctx& ctx, const web::Errors& errors, int status) {
+  auto scope = scope_of(ctx);
+  json::array buyers;
+  for (auto& b : list_buyers(ctx.db(), scope))
+    buyers.push_back(json::object{{"id", b.id}, {"name", b.name}, {"contact", b.contact_name}, {"email", b.contact_email}});
+  std::vector<std::pair<std::int64_t, std::string>> orgs;
+  network::OrgFilter f;
+  f.kind = "buyer";
+  f.limit = 500;
+  for (auto& o : network::list_organisations(ctx.db(), {""}, f)) orgs.emplace_back(o.id, o.name);
+  std::vector<std::pair<std::int64_t, std::string>> facilitating;
+  for (auto& root : scope) {
+    auto r = ctx.db().query("SELECT id, name FROM organisations WHERE path = ?", {root});
+    if (!r.empty()) facilitating.emplace_back(r.rows[0].integer(0), r.rows[0].text(1));
+  }
+  json::object values{{"buyer_organisation_id", ctx.form("buyer_organisation_id")},
+                      {"organisation_id", ctx.form("organisation_id")},
+                      {"contact_name", ctx.form("contact_name")},
+                      {"contact_email", ctx.form("contact_email")}};
+  auto data = page_errors(errors);
+  data["title"] = "Acheteurs publics";
+  data["buyers"] = buyers;
+  data["by_buyer"] = group_json(progress_by_buyer(ctx.db(), scope));
+  data["by_holder"] = group_json(progress_by_holder(ctx.db(), scope, 50));
+  data["buyer_fields"] = fields_json(
+      {{"buyer_organisation_id", "Acheteur (annuaire)", "select", true, nullptr, id_options(orgs, ctx.form("buyer_organisation_id"))},
+       {"organisation_id", "Suivi par", "select", true, nullptr, id_options(facilitating, ctx.form("organisation_id"))},
+       {"contact_name", "Contact", "text"},
+       {"contact_email", "E-mail du contact", "email"}},
+      values, errors);
+  return web::page(ctx, "clauses/buyers", std::move(data), status);
+}
+
+}  // namespace
+
+void register_routes(web::App& app) {
+  auto writers = web::Access::roles_in({"facilitator", "admin"});
+  auto admins = web::Access::roles_in({"admin"});
+
+  app.route("GET", "/marches", writers, [](Ctx& ctx) { return contracts_page(ctx); });
+  app.route("GET", "/marches/export.csv", writers, [](Ctx& ctx) { return export_contracts(ctx, "csv"); });
+  app.route("GET", "/marches/export.xlsx", writers, [](Ctx& ctx) { return export_contracts(ctx, "xlsx"); });
+  app.route("POST", "/marches/statut", writers, [](Ctx& ctx) { return bulk_status_route(ctx); });
+  app.route("GET", "/marches/nouveau", writers, [](Ctx& ctx) {
+    return contract_form(ctx, "/marches", "Nouveau marché",
+                         json::object{{"hours_mode", "computed"}, {"labour_share", "40"}, {"insertion_rate", "5"},
+                                      {"hourly_cost", "25,00"}, {"clause_type", "execution_condition"}},
+                         {}, 200);
+  });
+  app.route("POST", "/marches", writers, [](Ctx& ctx) { return create_contract_route(ctx); });
+
+  app.route("GET", "/marches/import", writers, [](Ctx& ctx) { return import_page(ctx, kContractsImport, "", 200); });
+  app.route("POST", "/marches/import", writers, [](Ctx& ctx) {
+    return upload_route(ctx, kContractsImport,
+                        [&](const std::string& data) { return plan_contracts_import(ctx.db(), scope_of(ctx), data); });
+  });
+  app.route("POST", "/marches/import/{id}", writers, [](Ctx& ctx) {
+    auto id = path_id(ctx);
+    auto file = import_choice(ctx, kContractsImport, id);
+    if (!file) {
+      ctx.flash("Import annulé : aucun marché n'a été enregistré.");
+      return http::Response::redirect("/marches");
+    }
+    auto plan = plan_contracts_import(ctx.db(), scope_of(ctx), file->second);
+    if (!plan.fatal.empty()) return import_page(ctx, kContractsImport, plan.fatal, 422);
+    auto count = apply_contracts_import(ctx.db(), scope_of(ctx), plan, ctx.user().id);
+    finish_import(ctx, id, count);
+    audit_write(ctx, "import", "contract", 0,
+                fmt::format("{} : {} marchés importés, {} lignes rejetées", file->first, count, plan.errors.size()));
+    ctx.flash(fmt::format("{} marché(s) importé(s) depuis « {} ».", count, file->first));
+    return http::Response::redirect("/marches");
+  });
+
+  app.route("GET", "/marches/{id}", writers,
+            [](Ctx& ctx) { return contract_page_route(ctx, load_contract(ctx, path_id(ctx)), nullptr, 200); });
+  app.route("GET", "/marches/{id}/modifier", writers, [](Ctx& ctx) {
+    auto c = load_contract(ctx, path_id(ctx));
+    return contract_form(ctx, fmt::format("/marches/{}/modifier", c.id), "Modifier le marché", contract_values(c), {}, 200);
+  });
+  app.route("POST", "/marches/{id}/modifier", writers,
+            [](Ctx& ctx) { return update_contract_route(ctx, load_contract(ctx, path_id(ctx))); });
+  app.route("GET", "/marches/{id}/rapport.xlsx", writers,
+            [](Ctx& ctx) { return contract_report(ctx, load_contract(ctx, path_id(ctx))); });
+  app.route("POST", "/marches/{id}/statut", writers, [](Ctx& ctx) {
+    auto c = load_contract(ctx, path_id(ctx));
+    auto r = change_status(ctx.db(), c.id, status_change_from_form(ctx), ctx.user().id);
+    if (!r) {
+      FormState state{"status", r.error(),
+                      json::object{{"transition", ctx.form("transition")}, {"effective_on", ctx.form("effective_on")},
+                                   {"reason", ctx.form("reason")}, {"legal_reference", ctx.form("legal_reference")},
+                                   {"new_end_date", ctx.form("new_end_date")}}};
+      return contract_page_route(ctx, c, &state, 422);
+    }
+    audit_write(ctx, "update", "contract", c.id, "Statut : " + *r);
+    ctx.flash(fmt::format("Statut du marché : {}.", label_of(kContractStatuses, *r)));
+    return http::Response::redirect(fmt::format("/marches/{}", c.id));
+  });
+  app.route("POST", "/marches/{id}/heures", writers, [](Ctx& ctx) {
+    auto c = load_contract(ctx, path_id(ctx));
+    HoursInput in{ctx.form("person_name"), "", ctx.form("month"), ctx.form("employer_name"), ctx.form("modality"),
+                  ctx.form("situation"), ctx.form("eligibility"), ctx.form("hours")};
+    auto r = add_hours(ctx.db(), c, in, ctx.user().id);
+    if (!r) {
+      FormState state{"hours", r.error(), json::object{}};
+      for (auto n : {"person_name", "month", "employer_name", "modality", "situation", "eligibility", "hours"})
+        state.values[n] = ctx.form(n);
+      return contract_page_route(ctx, c, &state, 422);
+    }
+    auto e = get_hours(ctx.db(), scope_of(ctx), *r);
+    ctx.flash(fmt::format("Heures enregistrées : {}.", e ? s(label_of(kDecisions, e->decision)) : ""));
+    return http::Response::redirect(fmt::format("/marches/{}#heures", c.id));
+  });
+
+  app.route("GET", "/heures/import", writers, [](Ctx& ctx) { return import_page(ctx, kStatementImport, "", 200); });
+  app.route("POST", "/heures/import", writers, [](Ctx& ctx) {
+    return upload_route(ctx, kStatementImport,
+                        [&](const std::string& data) { return plan_statement_import(ctx.db(), scope_of(ctx), data); });
+  });
+  app.route("POST", "/heures/import/{id}", writers, [](Ctx& ctx) {
+    auto id = path_id(ctx);
+    auto file = import_choice(ctx, kStatementImport, id);
+    if (!file) {
+      ctx.flash("Import annulé : aucune heure n'a été enregistrée.");
+      return http::Response::redirect("/heures/import");
+    }
+    auto plan = plan_statement_import(ctx.db(), scope_of(ctx), file->second);
+    if (!plan.fatal.empty()) return import_page(ctx, kStatementImport, plan.fatal, 422);
+    auto count = apply_statement_import(ctx.db(), plan, ctx.user().id, id);
+    finish_import(ctx, id, count);
+    audit_write(ctx, "import", "insertion_hours", 0,
+                fmt::format("{} : {} lignes d'heures importées, {} rejetées", file->first, count, plan.errors.size()));
+    ctx.flash(fmt::format("{} ligne(s) d'heures importée(s) depuis « {} ».", count, file->first));
+    return http::Response::redirect("/heures/a-examiner");
+  });
+
+  app.route("GET", "/heures/a-examiner", writers, [](Ctx& ctx) { return review_page(ctx, 0, {}, 200); });
+  app.route("POST", "/heures/{id}/examen", writers, [](Ctx& ctx) {
+    auto e = get_hours(ctx.db(), scope_of(ctx), path_id(ctx));
+    if (!e) throw web::NotFound{};
+    auto r = review_hours(ctx.db(), e->id, ctx.form("outcome"), ctx.form("reason"), ctx.user().id);
+    if (!r) return review_page(ctx, e->id, r.error(), 422, e->contract_id);
+    audit_write(ctx, "update", "insertion_hours", e->id, "Examen : " + ctx.form("outcome"));
+    ctx.flash(ctx.form("outcome") == "accepted" ? "Heures acceptées : elles comptent pour le marché."
+                                                 : "Heures refusées : elles ne comptent pas pour le marché.");
+    if (ctx.form("back") == "contract") return http::Response::redirect(fmt::format("/heures/a-examiner?marche={}", e->contract_id));
+    return http::Response::redirect("/heures/a-examiner");
+  });
+
+  app.route("GET", "/acheteurs", writers, [](Ctx& ctx) { return buyers_page(ctx, {}, 200); });
+  app.route("POST", "/acheteurs", writers, [](Ctx& ctx) {
+    web::Errors errors;
+    auto buyer = to_id(ctx.form("buyer_organisation_id"));
+    auto org = to_id(ctx.form("organisation_id"));
+    if (!buyer) errors.push_back({"buyer_organisation_id", "Choisissez l'acheteur dans l'annuaire."});
+    if (!org || !network::get_organisation(ctx.db(), scope_of(ctx), *org))
+      errors.push_back({"organisation_id", "Choisissez la structure qui suit cet acheteur."});
+    if (!errors.empty()) return buyers_page(ctx, errors, 422);
+    auto r = create_buyer(ctx.db(), *org, *buyer, ctx.form("contact_name"), ctx.form("contact_email"), "");
+    if (!r) return buyers_page(ctx, r.error(), 422);
+    audit_write(ctx, "create", "public_buyer", *r, "");
+    ctx.flash("Acheteur public ajouté.");
+    return http::Response::redirect("/acheteurs");
+  });
+
+  app.route("GET", "/regles", writers, [](Ctx& ctx) { return rule_sets_page(ctx, 0, {}, 200); });
+  app.route("POST", "/regles/{id}/apercu", admins, [](Ctx& ctx) { return rule_set_preview(ctx, path_id(ctx)); });
+  app.route("POST", "/regles/{id}", admins, [](Ctx& ctx) {
+    auto id = path_id(ctx);
+    RuleSetDatesInput in{ctx.form("effective_from"), ctx.form("effective_to")};
+    auto r = apply_rule_set_dates(ctx.db(), id, in, ctx.user().id);
+    if (!r) return rule_sets_page(ctx, id, r.error(), 422);
+    audit_write(ctx, "update", "rule_set", r->new_rule_set_id,
+                fmt::format("Dates d'effet {} – {} (remplace la version {}) : {} entrées recalculées, {} décisions changées",
+                            in.effective_from, in.effective_to, id, r->entries_updated, r->decisions_changed));
+    ctx.flash(fmt::format("Nouvelle version enregistrée : {} entrée(s) recalculée(s), dont {} décision(s) changée(s).",
+                          r->entries_updated, r->decisions_changed));
+    return http::Response::redirect("/regles");
+  });
+}
+
+}  // namespace passerelle::clauses

@@ -1,0 +1,134 @@
+// The clause facilitator of the Maison de l'emploi de Nantes (seed 003):
+// creates a contract whose insertion hours are computed, imports a holder's
+// monthly statement with a bad line, reviews a "facilitator decides" entry and
+// sees the progress bar move.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startRig, login, tableRows, screenshots, axeViolations } from './browser.mjs';
+
+let rig, page, contractUrl;
+before(async () => {
+  rig = await startRig();
+  page = await (await rig.newContext()).newPage();
+  await login(rig, page, 'facilitator');
+});
+after(async () => { await rig?.stop(); });
+
+const progressValue = async () => Number(await page.locator('#progress-bar').getAttribute('value'));
+
+test('a new contract: the hours are computed and explained before saving, then shown on its page', async () => {
+  await page.goto(rig.url('/marches'));
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Marchés publics clausés');
+  assert.match(await page.locator('#results .lead').textContent(), /^\d+ marché\(s\)/);
+  await page.getByRole('link', { name: 'Nouveau marché' }).click();
+  await page.waitForURL(rig.url('/marches/nouveau'));
+  await page.getByLabel('Référence du marché').fill('2020-VDN-NAV-01');
+  await page.getByLabel('Objet').fill('Navettes fluviales — entretien des pontons');
+  await page.getByLabel('Acheteur public').selectOption({ label: 'Ville de Nantes' });
+  await page.getByLabel('Titulaire').selectOption({ label: 'TP Océan' });
+  await page.getByLabel('Secteur').selectOption({ label: 'Bâtiment et travaux publics' });
+  await page.getByLabel('Montant (€ HT)').fill('500 000');
+  await page.getByLabel('Notification').fill('2020-01-06');
+  await page.getByLabel('Début d\'exécution').fill('2020-01-15');
+  await page.getByLabel('Fin d\'exécution').fill('2020-12-31');
+  await page.getByLabel('Heures d\'insertion exigées').selectOption({ label: 'Calculées' });
+  await page.getByLabel('Part de main-d\'œuvre (%)').fill('40');
+  await page.getByLabel('Taux d\'insertion (%)').fill('5');
+  await page.getByLabel('Coût horaire (€)').fill('25');
+  await page.getByRole('button', { name: 'Calculer les heures' }).click();
+  await page.waitForLoadState();
+  assert.equal(await page.locator('#computed-hours').textContent(),
+    "500 000,00 € × 40 % (part de main-d'œuvre) × 5 % (taux d'insertion) ÷ 25,00 € (coût horaire) = 400 h");
+  // The preview kept what was typed.
+  assert.equal(await page.getByLabel('Référence du marché').inputValue(), '2020-VDN-NAV-01');
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.waitForURL(/\/marches\/\d+$/);
+  contractUrl = page.url();
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), 'Marché 2020-VDN-NAV-01');
+  assert.equal(await page.locator('#required-hours').textContent(), '400 h');
+  assert.match(await page.locator('#hours-computation').textContent(), /= 400 h$/);
+  assert.equal(await progressValue(), 0);
+  assert.deepEqual(await axeViolations(page), []);
+  rig.assertClean();
+});
+
+test('a rejected hours entry comes back with its French error and what was typed', async () => {
+  await page.goto(contractUrl);
+  const form = page.locator('#hours-form');
+  await form.getByLabel('Personne').fill('MARTIN Léa');
+  await form.getByLabel('Mois').fill('2020-04');
+  await form.getByLabel('Heures').fill('300');
+  await form.getByLabel('Modalité').selectOption({ label: 'Embauche directe' });
+  await form.getByLabel('Critère d\'éligibilité').selectOption({ label: 'Allocataire du RSA' });
+  await form.getByRole('button', { name: 'Enregistrer les heures' }).click();
+  await page.waitForLoadState();
+  assert.equal(await page.locator('#e-hours').textContent(),
+    "300 h en avril 2020 : c'est plus que les 220 h possibles dans le mois (10 h par jour ouvré).");
+  assert.equal(await page.locator('#hours-form').getByLabel('Personne').inputValue(), 'MARTIN Léa');
+  rig.assertClean();
+});
+
+test('a monthly statement with a bad line: the report names it, the valid lines are imported', async () => {
+  const csv = [
+    'reference_marche;nom;mois;heures;modalite;situation;eligibilite;employeur',
+    '2020-VDN-NAV-01;MARTIN Léa;2020-02;100;direct_hire;worked;rsa;TP Océan',
+    '2020-VDN-NAV-01;DIALLO Moussa;2020-04;60;direct_hire;Arrêt maladie (pris en charge par la Sécurité sociale);rsa;TP Océan',
+    '2020-VDN-NAV-99;SOW Awa;2020-04;60;direct_hire;worked;rsa;TP Océan',
+  ].join('\r\n') + '\r\n';
+  await page.goto(rig.url('/heures/import'));
+  await page.getByLabel('Fichier CSV').setInputFiles({ name: 'releve-avril-2020.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Vérifier le fichier' }).click();
+  await page.waitForLoadState();
+  assert.equal(await page.getByRole('heading', { level: 1 }).textContent(), "Rapport d'import : releve-avril-2020.csv");
+  assert.equal(await page.locator('#valid-count').textContent(), '2');
+  assert.equal(await page.locator('#rejected-count').textContent(), '1');
+  const table = page.getByRole('table', { name: 'Chaque erreur avec son numéro de ligne dans le fichier' });
+  assert.deepEqual(await tableRows(table), [['4', 'reference_marche : aucun marché « 2020-VDN-NAV-99 » dans votre périmètre.']]);
+  await screenshots(page, 'clauses-statement-report');
+  await page.getByRole('button', { name: 'Importer les 2 ligne(s) valide(s)' }).click();
+  await page.waitForURL(rig.url('/heures/a-examiner'));
+  assert.match(await page.locator('.flash').first().textContent(), /2 ligne\(s\) d'heures importée\(s\)/);
+  await page.goto(contractUrl);
+  // February's 100 h worked count; April's sick leave waits for the facilitator.
+  assert.equal(await page.locator('#counted-hours').textContent(), '100 h');
+  assert.equal(await progressValue(), 25);
+  const rows = await tableRows(page.locator('#hours-table'));
+  assert.equal(rows.length, 2);
+  assert.match(rows[0].join(' | '), /avril 2020 \| DIALLO Moussa .*À l'appréciation du facilitateur/);
+  assert.match(rows[0][6], /règle n° 3 de « État d'urgence sanitaire 2020 », version 1/);
+  rig.assertClean();
+});
+
+test('reviewing the "facilitator decides" entry: a reason is required, then the progress bar moves', async () => {
+  const reviewUrl = rig.url('/heures/a-examiner?marche=' + contractUrl.split('/').pop());
+  await page.goto(reviewUrl);
+  assert.match(await page.locator('main').textContent(), /Marché 2020-VDN-NAV-01 seulement/);
+  const card = page.locator('article', { hasText: 'DIALLO Moussa' }).filter({ hasText: '2020-VDN-NAV-01' });
+  assert.equal(await card.count(), 1);
+  await card.getByRole('button', { name: 'Accepter ces heures' }).click();
+  await page.waitForLoadState();
+  const again = page.locator('article', { hasText: 'DIALLO Moussa' }).filter({ hasText: '2020-VDN-NAV-01' });
+  assert.match(await again.locator('.error').first().textContent(), /Indiquez le motif de votre décision/);
+  await again.getByLabel('Motif de la décision').fill('Arrêt indemnisé par la CPAM : attestation reçue');
+  await again.getByRole('button', { name: 'Accepter ces heures' }).click();
+  await page.waitForURL(reviewUrl);
+  assert.equal(await page.locator('article', { hasText: '2020-VDN-NAV-01' }).count(), 0);
+  assert.match(await page.locator('main').textContent(), /Aucune heure n'attend votre décision/);
+  await page.goto(contractUrl);
+  assert.equal(await page.locator('#counted-hours').textContent(), '160 h');
+  assert.equal(await progressValue(), 40);
+  const rows = await tableRows(page.locator('#hours-table'));
+  assert.match(rows[0][5], /Acceptées par le facilitateur : Arrêt indemnisé par la CPAM/);
+  await screenshots(page, 'clauses-contract');
+  rig.assertClean();
+});
+
+test('another role is refused the clauses pages', async () => {
+  const other = await (await rig.newContext()).newPage();
+  await login(rig, other, 'referent');
+  const res = await other.goto(rig.url('/marches'));
+  assert.equal(res.status(), 403);
+  const res2 = await other.goto(contractUrl);
+  assert.equal(res2.status(), 403);
+  await other.close();
+});
