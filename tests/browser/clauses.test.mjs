@@ -4,7 +4,7 @@
 // sees the progress bar move.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRig, login, tableRows, screenshots, axeViolations } from './browser.mjs';
+import { startRig, login, tableRows, screenshots, axeViolations, horizontalOverflow } from './browser.mjs';
 
 let rig, page, contractUrl;
 before(async () => {
@@ -120,6 +120,24 @@ test('reviewing the "facilitator decides" entry: a reason is required, then the 
   const rows = await tableRows(page.locator('#hours-table'));
   assert.match(rows[0][5], /Acceptées par le facilitateur : Arrêt indemnisé par la CPAM/);
   await screenshots(page, 'clauses-contract');
+  rig.assertClean();
+});
+
+test('the clauses pages pass axe and reflow to a 375 px phone', async () => {
+  for (const path of ['/marches', '/marches/nouveau', new URL(contractUrl).pathname, '/heures/import', '/heures/a-examiner',
+    '/regles', '/acheteurs', '/marches/import']) {
+    const res = await page.goto(rig.url(path));
+    assert.equal(res.status(), 200, path);
+    assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, `${path}: one h1`);
+    const desktop = await axeViolations(page);
+    await page.setViewportSize({ width: 375, height: 800 });
+    const phone = await axeViolations(page);
+    const overflow = await horizontalOverflow(page);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    assert.deepEqual(desktop, [], `${path}: axe at 1280 px\n${JSON.stringify(desktop, null, 2)}`);
+    assert.deepEqual(phone, [], `${path}: axe at 375 px\n${JSON.stringify(phone, null, 2)}`);
+    assert.equal(overflow, 0, `${path}: no sideways scrolling at 375 px`);
+  }
   rig.assertClean();
 });
 
