@@ -170,8 +170,9 @@ CREATE TABLE insertion_hours (
 );
 CREATE INDEX insertion_hours_contract ON insertion_hours(contract_id, month, id);
 CREATE INDEX insertion_hours_review ON insertion_hours(review_status, contract_id, id);
--- A rule-set change recomputes by (month, situation, eligibility).
-CREATE INDEX insertion_hours_month ON insertion_hours(month, situation, eligibility);
+-- A rule-set change groups the entries by what decides them and updates them
+-- group by group: this index covers both (no table read for the grouping).
+CREATE INDEX insertion_hours_month ON insertion_hours(month, situation, eligibility, decision, rule_id, minutes);
 CREATE INDEX insertion_hours_rule_set ON insertion_hours(rule_set_id, month);
 
 -- The facilitator's reviews of "facilitator decides" entries, kept as history:

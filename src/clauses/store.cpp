@@ -804,14 +804,50 @@ std::size_t apply_statement_import(db::Connection& db, const StatementPlan& plan
   auto sets = current_rule_sets(db);
   std::map<std::tuple<std::string, std::string, std::string>, Evaluation> cache;
   auto now = auth::now_utc();
+  // Many rows per INSERT (a full batch is always the same statement, prepared
+  // once): a 100,000-line statement in a few seconds on both engines.
+  constexpr std::size_t kBatch = 40;
+  constexpr const char* kHead =
+      "INSERT INTO insertion_hours (contract_id, participant_id, person_name, person_key, month, employer_name, modality, "
+      "minutes, situation, eligibility, decision, rule_set_id, rule_set_version, rule_id, review_status, counted, source, "
+      "import_id, created_by, created_at, updated_at) VALUES ";
+  constexpr const char* kRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?, ?, ?, ?)";
+  std::string full_sql = kHead;
+  for (std::size_t i = 0; i < kBatch; ++i) full_sql += i ? std::string(", ") + kRow : kRow;
+  db::Params params;
+  std::size_t rows = 0;
+  auto flush = [&] {
+    if (!rows) return;
+    if (rows == kBatch) {
+      db.query(full_sql, params);
+    } else {
+      std::string sql = kHead;
+      for (std::size_t i = 0; i < rows; ++i) sql += i ? std::string(", ") + kRow : kRow;
+      db.query(sql, params);
+    }
+    params.clear();
+    rows = 0;
+  };
   db::Transaction tx(db);
   for (auto& line : plan.valid) {
-    auto key = std::make_tuple(line.hours.month, line.hours.situation, line.hours.eligibility);
+    auto& h = line.hours;
+    auto key = std::make_tuple(h.month, h.situation, h.eligibility);
     auto it = cache.find(key);
-    if (it == cache.end())
-      it = cache.emplace(key, evaluate(sets, line.hours.month, line.hours.situation, line.hours.eligibility)).first;
-    insert_hours(db, line.contract_id, line.hours, it->second, user_id, "import", import_id, now);
+    if (it == cache.end()) it = cache.emplace(key, evaluate(sets, h.month, h.situation, h.eligibility)).first;
+    auto& e = it->second;
+    auto review = review_status_after(e.decision, "");
+    for (auto& v : {db::Value(line.contract_id), opt(h.participant_id), db::Value(h.person_name), db::Value(person_key(h)),
+                    db::Value(h.month), db::Value(h.employer_name), db::Value(h.modality), db::Value(h.minutes),
+                    db::Value(h.situation), db::Value(h.eligibility), db::Value(e.decision),
+                    e.rule_set_id ? db::Value(e.rule_set_id) : db::Value(nullptr),
+                    e.rule_set_id ? db::Value(e.rule_set_version) : db::Value(nullptr),
+                    e.rule_id ? db::Value(e.rule_id) : db::Value(nullptr), db::Value(review),
+                    db::Value(counts(e.decision, review) ? 1 : 0), opt(import_id), opt(user_id), db::Value(now),
+                    db::Value(now)})
+      params.push_back(v);
+    if (++rows == kBatch) flush();
   }
+  flush();
   tx.commit();
   return plan.valid.size();
 }
