@@ -60,6 +60,7 @@ int usage() {
   backup FICHIER                      copie cohérente d'une base SQLite en service
   bench-data --organisations N --contacts M   jeu de données de mesure
   bench-data --participants N --interactions M --referents R   suivi (mesure)
+  bench-data --contracts N --hours M   clauses sociales (mesure, après demo)
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
 PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
@@ -391,8 +392,9 @@ int main(int argc, char** argv) {
       // The follow-up options (issue 3) may be given alone: then only they are generated.
       const auto participants = option(rest, "--participants"), interactions = option(rest, "--interactions"),
                  referents = option(rest, "--referents");
-      const bool followup_only = !participants.empty() && option(rest, "--organisations").empty() &&
-                                 option(rest, "--contacts").empty();
+      const auto clause_contracts = option(rest, "--contracts"), clause_hours = option(rest, "--hours");
+      const bool followup_only = (!participants.empty() || !clause_contracts.empty()) &&
+                                 option(rest, "--organisations").empty() && option(rest, "--contacts").empty();
       if (!followup_only)
         network::load_bench_data(*lease, std::stoll(option(rest, "--organisations", "100000")),
                                  std::stoll(option(rest, "--contacts", "300000")), std::cout);
@@ -400,6 +402,9 @@ int main(int argc, char** argv) {
         followup::load_followup_bench_data(*lease, std::stoll(participants),
                                            interactions.empty() ? 0 : std::stoll(interactions),
                                            referents.empty() ? 0 : std::stoll(referents), std::cout);
+      if (!clause_contracts.empty())
+        clauses::load_clauses_bench_data(*lease, std::stoll(clause_contracts),
+                                         clause_hours.empty() ? 0 : std::stoll(clause_hours), std::cout);
       // Statistics for the query planners (SQLite has none until ANALYZE):
       // without them a national dataset is read through the wrong indexes.
       lease->execute_script("ANALYZE");

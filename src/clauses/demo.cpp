@@ -245,7 +245,7 @@ void load_demo(db::Connection& db, std::ostream& out) {
                          23);
     struct Made {
       std::string reference, sector, holder;
-      Date start, end;
+      Date notified, start, end;
     };
     std::vector<Made> made;
     std::map<std::string, int> serial;
@@ -279,7 +279,7 @@ void load_demo(db::Connection& db, std::ostream& out) {
                      computed ? "computed" : "entered", computed ? db::Value(p.labour_share_bp) : db::Value(nullptr),
                      computed ? db::Value(rate) : db::Value(nullptr), computed ? db::Value(cost) : db::Value(nullptr),
                      "active", iso(notified), now, now});
-      made.push_back({reference, p.code, holder.second, start, end});
+      made.push_back({reference, p.code, holder.second, notified, start, end});
     }
     contracts.flush();
     std::map<std::string, std::int64_t> ids;
@@ -297,8 +297,7 @@ void load_demo(db::Connection& db, std::ostream& out) {
     std::map<std::int64_t, bool> site_stopped;
     for (auto& m : made) {
       auto id = ids[text::fold(m.reference)];
-      events.add({id, iso(followup::add_days(m.start, -static_cast<std::int64_t>(rng.next(30)) - 1)), "", "active",
-                  "Notification du marché", "", nullptr, user, now});
+      events.add({id, iso(m.notified), "", "active", "Notification du marché", "", nullptr, user, now});
       bool running = m.start <= Date{2020, 3, 17} && m.end >= Date{2020, 3, 17};
       if (m.sector != "construction" || !running || !rng.chance(0.5)) continue;
       // "Les chantiers de BTP sont tous arrêtés".

@@ -155,6 +155,13 @@ Contract contract_or_404(Ctx& ctx, std::int64_t id) {
   return *c;
 }
 
+// An integer typed as text ("-12", "4500"), at most 15 digits; nullopt otherwise.
+std::optional<std::int64_t> integer_of(const std::string& v) {
+  std::size_t i = !v.empty() && v[0] == '-' ? 1 : 0;
+  if (v.size() == i || v.size() - i > 15 || v.find_first_not_of("0123456789", i) != std::string::npos) return std::nullopt;
+  return std::stoll(v);
+}
+
 // A JSON number or string read as text, the way forms arrive (amounts in euros as text, or *_cents as integers).
 ContractInput contract_input(const json::object& body, web::Errors& errors) {
   ContractInput in;
@@ -168,11 +175,12 @@ ContractInput contract_input(const json::object& body, web::Errors& errors) {
   auto cents_or = [&](const char* cents, const char* euros) {
     auto c = json_field(body, cents, errors);
     if (c.empty()) return json_field(body, euros, errors);
-    if (c.find_first_not_of("-0123456789") != std::string::npos) {
+    auto parsed = integer_of(c);
+    if (!parsed) {
       errors.push_back({cents, "Ce champ doit être un nombre entier de centimes."});
       return std::string();
     }
-    auto v = std::stoll(c);
+    auto v = *parsed;
     return fmt::format("{}{}.{:02d}", v < 0 ? "-" : "", (v < 0 ? -v : v) / 100, (v < 0 ? -v : v) % 100);
   };
   in.amount = cents_or("amount_cents", "amount");
@@ -418,11 +426,13 @@ void register_api_routes(web::App& app) {
                   json_field(body, "eligibility", errors), json_field(body, "hours", errors)};
     auto minutes = json_field(body, "minutes", errors);
     if (in.hours.empty() && !minutes.empty()) {
-      if (minutes.find_first_not_of("-0123456789") != std::string::npos)
+      auto m = integer_of(minutes);
+      if (!m)
         errors.push_back({"minutes", "Ce champ doit être un nombre entier de minutes."});
+      else if (*m <= 0)
+        errors.push_back({"minutes", "Le nombre d'heures doit être positif."});
       else
-        in.hours = fmt::format("{}:{:02d}", std::stoll(minutes) / 60, std::abs(std::stoll(minutes) % 60));
-      if (!minutes.empty() && minutes[0] == '-') in.hours = "-1";
+        in.hours = fmt::format("{}:{:02d}", *m / 60, *m % 60);
     }
     if (!errors.empty()) return web::validation_problem(errors);
     auto r = add_hours(ctx.db(), c, in, ctx.user().id, "form");

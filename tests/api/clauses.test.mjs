@@ -252,3 +252,21 @@ test('the OpenAPI document describes the clauses endpoints', async () => {
     '/api/v1/insertion-hours/import', '/api/v1/insertion-hours/{id}/review', '/api/v1/rule-sets', '/api/v1/rule-sets/{id}/preview'])
     assert.ok(doc.paths[p], p);
 });
+
+test('bad input gets a clear 4xx, never a 500', async () => {
+  assertProblem(await facilitator.call('POST', '/api/v1/contracts', '{"reference": '), 400);
+  let res = await facilitator.call('POST', '/api/v1/contracts', { amount_cents: '-', hourly_cost_cents: '99999999999999999999' });
+  assertProblem(res, 422);
+  assert.equal(byField(res).amount_cents, 'Ce champ doit être un nombre entier de centimes.');
+  const c = (await facilitator.call('GET', '/api/v1/contracts?limit=1')).body.items[0];
+  res = await facilitator.call('POST', '/api/v1/insertion-hours', { contract_id: c.id, minutes: '--', person_name: 'X', month: '2020-04',
+    modality: 'direct_hire', situation: 'worked', eligibility: 'rsa' });
+  assertProblem(res, 422);
+  assertProblem(await facilitator.call('GET', '/api/v1/contracts?after=zz'), 400);
+  assertProblem(await facilitator.call('GET', '/api/v1/contracts?limit=abc'), 400);
+  assertProblem(await facilitator.call('GET', '/api/v1/contracts?status=perdu'), 422);
+  assertProblem(await facilitator.call('GET', '/api/v1/insertion-hours'), 422);
+  assertProblem(await facilitator.call('POST', '/api/v1/contracts/status-changes', { contract_ids: 'tous' }), 422);
+  const notCsv = await facilitator.request('POST', '/api/v1/insertion-hours/import', { body: '"ouvert\n', headers: { 'content-type': 'text/csv' } });
+  assert.equal(notCsv.status, 422);
+});
