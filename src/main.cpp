@@ -22,6 +22,7 @@
 #include "core/web/app.hpp"
 #include "core/web/csv.hpp"
 #include "core/web/xlsx.hpp"
+#include "employment/demo.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -374,6 +375,7 @@ int main(int argc, char** argv) {
       auto lease = database->acquire();
       if (!network::load_demo(*lease, std::cout)) return 1;
       followup::load_demo(*lease, std::cout);
+      employment::load_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {
