@@ -23,6 +23,7 @@
 #include "core/web/csv.hpp"
 #include "core/web/xlsx.hpp"
 #include "employment/demo.hpp"
+#include "employment/routes.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -187,6 +188,8 @@ int cmd_serve() {
   network::register_api_routes(app);
   followup::register_routes(app);
   followup::register_api_routes(app);
+  employment::register_routes(app);
+  employment::register_api_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
