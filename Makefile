@@ -17,7 +17,7 @@ BUILD_DIR := build
 BIN       := $(BUILD_DIR)/passerelle
 DEFAULT_DATABASE := data/passerelle.db
 
-.PHONY: deps build server run test bench bench-followup clean
+.PHONY: deps build server run test bench bench-followup bench-employment clean
 
 deps:
 	@scripts/install-deps.sh
@@ -59,13 +59,17 @@ run: server
 test:
 	@scripts/test.sh
 
-# Both benchmarks run even when the first reports a failure; the status is 1 if either failed.
+# The benchmarks all run even when one reports a failure; the status is 1 if any failed.
 bench: build
-	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; exit $$(( a || b ))
+	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; bash bench/employment.sh; c=$$?; exit $$(( a || b || c ))
 
 # The follow-up benchmark alone (issue 3): BENCH_FU_SCALES="100 10 1" adds the national scale.
 bench-followup: build
 	@bash bench/followup.sh
+
+# The CV-search benchmark alone (issue 4): BENCH_EMP_PROFILES (200000), BENCH_ENGINES.
+bench-employment: build
+	@bash bench/employment.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan test-results

@@ -59,6 +59,7 @@ int usage() {
   backup FICHIER                      copie cohérente d'une base SQLite en service
   bench-data --organisations N --contacts M   jeu de données de mesure
   bench-data --participants N --interactions M --referents R   suivi (mesure)
+  bench-data --cv-profiles N          CVthèque de mesure (après demo)
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
 PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
@@ -385,6 +386,12 @@ int main(int argc, char** argv) {
       auto database = open_database(1);
       db::migrate(*database);
       auto lease = database->acquire();
+      // The CV library (issue 4) alone: bench-data --cv-profiles N.
+      if (auto cv = option(rest, "--cv-profiles"); !cv.empty()) {
+        employment::load_bench_data(*lease, std::stoll(cv), std::cout);
+        lease->execute_script("ANALYZE");
+        return 0;
+      }
       // The follow-up options (issue 3) may be given alone: then only they are generated.
       const auto participants = option(rest, "--participants"), interactions = option(rest, "--interactions"),
                  referents = option(rest, "--referents");

@@ -4,7 +4,7 @@
 // profile without consent cannot be positioned; a partner's view; axe-core.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startRig, axeViolations, DEMO_PASSWORD } from './browser.mjs';
+import { startRig, axeViolations, horizontalOverflow, DEMO_PASSWORD } from './browser.mjs';
 
 let rig;
 const stamp = Date.now().toString(36).slice(-5);
@@ -132,5 +132,28 @@ test('a profile without consent cannot be positioned; a partner sees only their 
   await noSeriousViolation(partner, 'partner positionings');
   const res = await partner.goto(rig.url('/offres/nouvelle'));
   assert.equal(res.status(), 403);
+  rig.assertClean();
+});
+
+test('every employment page passes axe and reflows to a phone', async () => {
+  const page = await loginAs('facilitator');
+  await page.goto(rig.url('/offres'));
+  const offer = await page.locator('#results tbody a').first().getAttribute('href');
+  await page.goto(rig.url('/positionnements'));
+  const positioning = await page.locator('#results tbody a').first().getAttribute('href');
+  for (const path of ['/offres', offer, '/offres/nouvelle', `${offer}/modifier`, '/positionnements', positioning,
+    '/cvtheque?q=cuisine', '/emploi/tableau-de-bord']) {
+    const res = await page.goto(rig.url(path));
+    assert.equal(res.status(), 200, path);
+    await noSeriousViolation(page, path);
+    await page.setViewportSize({ width: 375, height: 800 });
+    assert.deepEqual(await axeViolations(page), [], `${path} at 375 px`);
+    assert.equal(await horizontalOverflow(page), 0, `${path}: no sideways scrolling at 375 px`);
+    await page.setViewportSize({ width: 1280, height: 900 });
+  }
+  // The dashboard's figures and its chart.
+  await page.goto(rig.url('/emploi/tableau-de-bord?du=2019-09-01&au=2020-04-15'));
+  assert.match(await page.locator('#figures').textContent(), /Offres traitées\s*13/);
+  assert.equal(await page.locator('canvas[data-chart]').count(), 2);
   rig.assertClean();
 });
