@@ -25,6 +25,8 @@
 #include "clauses/demo.hpp"
 #include "clauses/routes.hpp"
 #include "clauses/store.hpp"
+#include "employment/demo.hpp"
+#include "employment/routes.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -61,6 +63,7 @@ int usage() {
   bench-data --organisations N --contacts M   jeu de données de mesure
   bench-data --participants N --interactions M --referents R   suivi (mesure)
   bench-data --contracts N --hours M   clauses sociales (mesure, après demo)
+  bench-data --cv-profiles N          CVthèque de mesure (après demo)
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
 PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
@@ -194,6 +197,8 @@ int cmd_serve() {
   followup::register_api_routes(app);
   clauses::register_routes(app);
   clauses::register_api_routes(app);
+  employment::register_routes(app);
+  employment::register_api_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -383,12 +388,19 @@ int main(int argc, char** argv) {
       if (!network::load_demo(*lease, std::cout)) return 1;
       followup::load_demo(*lease, std::cout);
       clauses::load_demo(*lease, std::cout);
+      employment::load_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {
       auto database = open_database(1);
       db::migrate(*database);
       auto lease = database->acquire();
+      // The CV library (issue 4) alone: bench-data --cv-profiles N.
+      if (auto cv = option(rest, "--cv-profiles"); !cv.empty()) {
+        employment::load_bench_data(*lease, std::stoll(cv), std::cout);
+        lease->execute_script("ANALYZE");
+        return 0;
+      }
       // The follow-up options (issue 3) may be given alone: then only they are generated.
       const auto participants = option(rest, "--participants"), interactions = option(rest, "--interactions"),
                  referents = option(rest, "--referents");
