@@ -26,6 +26,9 @@ before(async () => {
   const res = await facilitator.call('GET', '/api/v1/buyers');
   assert.equal(res.status, 200, JSON.stringify(res.body));
   buyers = Object.fromEntries(res.body.items.map((b) => [b.name, b.id]));
+  // Holders are companies outside the network's tree: their ids come from the contracts.
+  const contracts = await facilitator.call('GET', '/api/v1/contracts?limit=500');
+  for (const c of contracts.body.items) ids[c.holder_name] = c.holder_organisation_id;
 });
 after(() => stopServer(server));
 
