@@ -199,7 +199,6 @@ void load_demo(db::Connection& db, std::ostream& out) {
     out << "Clauses sociales : données de démonstration déjà présentes.\n";
     return;
   }
-  auto region = network::get_organisation(db, {""}, mde.rows[0].integer(2));
   auto facilitator = auth::find_user_id(db, "facilitator@demo.passerelle.fr");
   const db::Value user = facilitator ? db::Value(*facilitator) : db::Value(nullptr);
   Rng rng;
@@ -208,7 +207,8 @@ void load_demo(db::Connection& db, std::ostream& out) {
 
   {
     db::Transaction tx(db);
-    // --- Organisations: buyers and holders, in the region's directory ----------------------
+    // --- Organisations: buyers and holders, outside the federation's tree (they are not
+    // members of the network: a city, a social landlord, the companies holding contracts) ---
     auto org_named = [&](const std::string& name, const char* kind) -> std::int64_t {
       auto r = db.query("SELECT id FROM organisations WHERE sort_name = ? LIMIT 1", {text::fold(name)});
       if (!r.empty()) return r.rows[0].integer(0);
@@ -219,7 +219,7 @@ void load_demo(db::Connection& db, std::ostream& out) {
       in.commune = "Nantes";
       in.commune_insee = "44109";
       in.department = "44";
-      return network::create_organisation(db, in, region);
+      return network::create_organisation(db, in, std::nullopt);
     };
     std::vector<std::int64_t> buyer_ids;
     std::vector<int> buyer_weights;

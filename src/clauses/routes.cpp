@@ -877,7 +877,7 @@ void register_routes(web::App& app) {
     auto c = load_contract(ctx, path_id(ctx));
     HoursInput in{ctx.form("person_name"), "", ctx.form("month"), ctx.form("employer_name"), ctx.form("modality"),
                   ctx.form("situation"), ctx.form("eligibility"), ctx.form("hours")};
-    auto r = add_hours(ctx.db(), c, in, ctx.user().id);
+    auto r = add_hours(ctx.db(), scope_of(ctx), c, in, ctx.user().id);
     if (!r) {
       FormState state{"hours", r.error(), json::object{}};
       for (auto n : {"person_name", "month", "employer_name", "modality", "situation", "eligibility", "hours"})

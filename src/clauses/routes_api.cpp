@@ -435,7 +435,7 @@ void register_api_routes(web::App& app) {
         in.hours = fmt::format("{}:{:02d}", *m / 60, *m % 60);
     }
     if (!errors.empty()) return web::validation_problem(errors);
-    auto r = add_hours(ctx.db(), c, in, ctx.user().id, "form");
+    auto r = add_hours(ctx.db(), scope_of(ctx), c, in, ctx.user().id, "form");
     if (!r) return web::validation_problem(r.error());
     return json_response(entry_json(*get_hours(ctx.db(), scope_of(ctx), *r)), 201);
   });

@@ -614,14 +614,21 @@ void ensure_builtin_rule_sets(db::Connection& db) {
 
 // --- Hours ----------------------------------------------------------------------------------------------------
 
-std::expected<std::int64_t, web::Errors> add_hours(db::Connection& db, const Contract& contract, const HoursInput& input,
+std::expected<std::int64_t, web::Errors> add_hours(db::Connection& db, const Scope& scope, const Contract& contract,
+                                                   const HoursInput& input,
                                                    std::optional<std::int64_t> user_id, std::string_view source) {
   ContractDates dates{parse_date(contract.start_date).value_or(Date{}), parse_date(contract.end_date).value_or(Date{})};
   auto checked = check_hours(input, dates);
   if (!checked) return std::unexpected(checked.error());
-  if (checked->participant_id &&
-      db.query("SELECT 1 FROM participants WHERE id = ?", {*checked->participant_id}).empty())
-    return std::unexpected(one_error("participant_id", "Cette personne n'est pas suivie dans Passerelle."));
+  if (checked->participant_id) {
+    db::Params params{*checked->participant_id};
+    auto where = scope_sql(scope, params);
+    if (db.query("SELECT 1 FROM participants p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ? AND " +
+                     where,
+                 params)
+            .empty())
+      return std::unexpected(one_error("participant_id", "Cette personne n'est pas suivie dans Passerelle."));
+  }
   auto sets = current_rule_sets(db);
   auto e = evaluate(sets, checked->month, checked->situation, checked->eligibility);
   return insert_hours(db, contract.id, *checked, e, user_id, source, std::nullopt, auth::now_utc());

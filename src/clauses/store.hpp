@@ -139,7 +139,10 @@ struct HoursEntry {
 
 // Checks the entry against the contract, evaluates the current rule sets and
 // stores the entry with the decision and the rule and version that made it.
-std::expected<std::int64_t, web::Errors> add_hours(db::Connection& db, const Contract& contract, const HoursInput& input,
+// A linked participant must be followed inside the caller's scope: one outside it
+// gets the same error as an unknown id (nothing tells that it exists).
+std::expected<std::int64_t, web::Errors> add_hours(db::Connection& db, const Scope& scope, const Contract& contract,
+                                                   const HoursInput& input,
                                                    std::optional<std::int64_t> user_id, std::string_view source = "form");
 std::vector<HoursEntry> hours_of(db::Connection& db, std::int64_t contract_id, int limit = 500);
 std::optional<HoursEntry> get_hours(db::Connection& db, const Scope& scope, std::int64_t id);

@@ -26,6 +26,9 @@ before(async () => {
   const res = await facilitator.call('GET', '/api/v1/buyers');
   assert.equal(res.status, 200, JSON.stringify(res.body));
   buyers = Object.fromEntries(res.body.items.map((b) => [b.name, b.id]));
+  // Holders are companies outside the network's tree: their ids come from the contracts.
+  const contracts = await facilitator.call('GET', '/api/v1/contracts?limit=500');
+  for (const c of contracts.body.items) ids[c.holder_name] = c.holder_organisation_id;
 });
 after(() => stopServer(server));
 
@@ -172,6 +175,25 @@ test('hours are decided by the rule sets, and a "facilitator decides" entry is r
   const entry = await facilitator.call('GET', `/api/v1/insertion-hours/${sick.body.id}`);
   assert.equal(entry.body.reviews[0].reason, 'Attestation de la CPAM reçue');
   assertProblem(await stranger.call('GET', `/api/v1/insertion-hours/${sick.body.id}`), 404);
+});
+
+test('hours linked to a participant followed outside the facilitator\'s scope: same answer as an unknown id', async () => {
+  const c = await newContract('2020-API-0090');
+  // A person followed by the PLIE de Paris: the Nantes facilitator must not learn that this id exists.
+  const followed = await referent.call('GET', '/api/v1/participants?limit=1');
+  assert.equal(followed.status, 200, JSON.stringify(followed.body));
+  const outsider = followed.body.items[0].id;
+  const add = (participant_id) => facilitator.call('POST', '/api/v1/insertion-hours', {
+    contract_id: c.id, person_name: 'MARTIN Léa', participant_id, month: '2020-03', hours: '35',
+    modality: 'direct_hire', situation: 'worked', eligibility: 'rsa' });
+  const foreign = await add(outsider);
+  const unknown = await add(99999999);
+  assertProblem(foreign, 422);
+  assertProblem(unknown, 422);
+  assert.equal(byField(foreign).participant_id, "Cette personne n'est pas suivie dans Passerelle.");
+  assert.deepEqual(foreign.body.errors, unknown.body.errors);
+  const entries = await facilitator.call('GET', `/api/v1/contracts/${c.id}/progress`);
+  assert.equal(entries.body.validated_minutes, 0);
 });
 
 test('statement import: a French reason per bad line, then only the valid lines when asked', async () => {

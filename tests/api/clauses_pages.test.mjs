@@ -24,6 +24,8 @@ before(async () => {
   adminPage = await loginAs(server, 'admin');
   facilitatorApi = await tokenClient(server, 'facilitator');
   ids = await organisationIds(await tokenClient(server, 'admin'));
+  // Holders are companies outside the network's tree: their ids come from the contracts.
+  for (const c of (await facilitatorApi.call('GET', '/api/v1/contracts?limit=500')).body.items) ids[c.holder_name] = c.holder_organisation_id;
 });
 after(() => stopServer(server));
 

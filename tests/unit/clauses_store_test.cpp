@@ -205,11 +205,11 @@ TEST_P(ClausesStore, StatusChangesAreHistoryRowsAndBulkChangesAllOrNothing) {
 TEST_P(ClausesStore, HoursAreDecidedByTheRuleSetsAndFacilitatorDecidesEntriesAreReviewed) {
   auto id = ok(create_contract(conn(), scope, contract_input("2020-DPE-0142", city_buyer), facilitator));
   auto c = contract(id);
-  ok(add_hours(conn(), c, hours("MARTIN Léa", "2020-02", "worked", "151,67"), facilitator));
-  ok(add_hours(conn(), c, hours("MARTIN Léa", "2020-04", "telework", "120"), facilitator));
-  auto sick = ok(add_hours(conn(), c, hours("DIALLO Moussa", "2020-04", "sick_leave", "80"), facilitator));
-  ok(add_hours(conn(), c, hours("NGUYEN Thi", "2020-04", "partial_unemployment", "60"), facilitator));
-  auto over = add_hours(conn(), c, hours("NGUYEN Thi", "2021-03", "worked", "60"), facilitator);
+  ok(add_hours(conn(), scope, c, hours("MARTIN Léa", "2020-02", "worked", "151,67"), facilitator));
+  ok(add_hours(conn(), scope, c, hours("MARTIN Léa", "2020-04", "telework", "120"), facilitator));
+  auto sick = ok(add_hours(conn(), scope, c, hours("DIALLO Moussa", "2020-04", "sick_leave", "80"), facilitator));
+  ok(add_hours(conn(), scope, c, hours("NGUYEN Thi", "2020-04", "partial_unemployment", "60"), facilitator));
+  auto over = add_hours(conn(), scope, c, hours("NGUYEN Thi", "2021-03", "worked", "60"), facilitator);
   ASSERT_FALSE(over);
   EXPECT_TRUE(web::find_error(over.error(), "month"));
 
@@ -272,10 +272,10 @@ TEST_P(ClausesStore, HoursAreDecidedByTheRuleSetsAndFacilitatorDecidesEntriesAre
 TEST_P(ClausesStore, ARuleSetChangeIsPreviewedThenRecomputesTheAffectedEntries) {
   auto id = ok(create_contract(conn(), scope, contract_input("2020-DPE-0142", city_buyer), facilitator));
   auto c = contract(id);
-  ok(add_hours(conn(), c, hours("MARTIN Léa", "2020-06", "partial_unemployment", "60"), facilitator));
-  ok(add_hours(conn(), c, hours("DIALLO Moussa", "2020-06", "childcare_leave", "80"), facilitator));
-  auto june_sick = ok(add_hours(conn(), c, hours("KONE Ali", "2020-06", "sick_leave", "50"), facilitator));
-  auto sick = ok(add_hours(conn(), c, hours("SOW Awa", "2020-04", "sick_leave", "40"), facilitator));
+  ok(add_hours(conn(), scope, c, hours("MARTIN Léa", "2020-06", "partial_unemployment", "60"), facilitator));
+  ok(add_hours(conn(), scope, c, hours("DIALLO Moussa", "2020-06", "childcare_leave", "80"), facilitator));
+  auto june_sick = ok(add_hours(conn(), scope, c, hours("KONE Ali", "2020-06", "sick_leave", "50"), facilitator));
+  auto sick = ok(add_hours(conn(), scope, c, hours("SOW Awa", "2020-04", "sick_leave", "40"), facilitator));
   ok(review_hours(conn(), sick, "accepted", "Attestation reçue", facilitator));
   EXPECT_EQ(count_pending_reviews(conn(), scope), 2);
   std::int64_t covid = 0;
