@@ -298,6 +298,17 @@ void write_profile_words(db::Connection& db, std::int64_t id, const std::string&
   web::store_words(db, "cv_profile_trade_words", "profile_id", id, trades);
 }
 
+// A profile may name a participant only when that person is followed inside the
+// profile's organisation subtree: a person followed elsewhere answers exactly like
+// an unknown id, so that nothing tells that they exist.
+bool participant_followed_under(db::Connection& db, std::int64_t organisation_id, std::int64_t participant_id) {
+  return !db.query("SELECT 1 FROM participants p JOIN organisations o ON o.id = p.organisation_id "
+                   "JOIN organisations owner ON owner.id = ? "
+                   "WHERE p.id = ? AND substr(o.path, 1, length(owner.path)) = owner.path",
+                   {organisation_id, participant_id})
+              .empty();
+}
+
 void write_trades(db::Connection& db, std::int64_t id, const std::vector<std::string>& trades) {
   db.query("DELETE FROM cv_profile_trades WHERE profile_id = ?", {id});
   for (auto& t : trades) db.query("INSERT INTO cv_profile_trades (profile_id, rome_code) VALUES (?, ?)", {id, t});
@@ -308,7 +319,7 @@ std::expected<std::int64_t, web::Errors> create_profile(db::Connection& db, std:
                                                         const ProfileInput& in, std::int64_t user_id, bool by_partner) {
   auto v = validate_profile(in, paris_today(), lookup_in(db));
   if (!v) return std::unexpected(v.error());
-  if (v->participant_id && db.query("SELECT 1 FROM participants WHERE id = ?", {*v->participant_id}).empty())
+  if (v->participant_id && !participant_followed_under(db, organisation_id, *v->participant_id))
     return std::unexpected(web::Errors{{"participant_id", "Participant introuvable."}});
   if (v->recommended_by_id && db.query("SELECT 1 FROM organisations WHERE id = ?", {*v->recommended_by_id}).empty())
     return std::unexpected(web::Errors{{"recommended_by_id", "Organisation introuvable."}});
@@ -336,8 +347,11 @@ std::expected<std::int64_t, web::Errors> create_profile(db::Connection& db, std:
 std::expected<void, web::Errors> update_profile(db::Connection& db, std::int64_t id, const ProfileInput& in) {
   auto v = validate_profile(in, paris_today(), lookup_in(db));
   if (!v) return std::unexpected(v.error());
-  if (v->participant_id && db.query("SELECT 1 FROM participants WHERE id = ?", {*v->participant_id}).empty())
-    return std::unexpected(web::Errors{{"participant_id", "Participant introuvable."}});
+  if (v->participant_id) {
+    auto owner = db.query("SELECT organisation_id FROM cv_profiles WHERE id = ?", {id});
+    if (owner.rows.empty() || !participant_followed_under(db, owner.rows[0].integer(0), *v->participant_id))
+      return std::unexpected(web::Errors{{"participant_id", "Participant introuvable."}});
+  }
   auto trades = clean_trades(in.target_trades);
   auto labels = trade_labels(db, trades);
   db.query(

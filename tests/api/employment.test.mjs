@@ -189,6 +189,25 @@ test('no consent: the profile is never pushed to a company (French error)', asyn
   assert.equal(push.body.offer_id, null);
 });
 
+test('a profile names only a participant followed in its organisation: one followed elsewhere answers like an unknown id', async () => {
+  // A person followed by the PLIE de Paris, outside the Maison de l'emploi de Nantes.
+  const followed = await referent.call('GET', '/api/v1/participants?limit=1');
+  assert.equal(followed.status, 200, JSON.stringify(followed.body));
+  const create = (participant_id) => facilitator.call('POST', '/api/v1/cv-profiles', {
+    first_name: 'Inès', last_name: 'Ailleurs', target_trades: ['G1602'], participant_id });
+  const foreign = await create(followed.body.items[0].id);
+  const unknown = await create(99999999);
+  assertProblem(foreign, 422);
+  assertProblem(unknown, 422);
+  assert.equal(byField(foreign).participant_id, 'Participant introuvable.');
+  assert.deepEqual(foreign.body.errors, unknown.body.errors);
+  const profile = await facilitator.call('POST', '/api/v1/cv-profiles', { first_name: 'Inès', last_name: 'Ailleurs', target_trades: ['G1602'] });
+  assert.equal(profile.status, 201, JSON.stringify(profile.body));
+  const update = await facilitator.call('PATCH', `/api/v1/cv-profiles/${profile.body.id}`, { participant_id: followed.body.items[0].id });
+  assertProblem(update, 422);
+  assert.equal(byField(update).participant_id, 'Participant introuvable.');
+});
+
 test('bad input: problem+json listing every field in French', async () => {
   const res = await facilitator.call('POST', '/api/v1/offers', {
     employer_id: 'abc', title: '', rome_code: 'Z9999', contract_type: 'stage', weekly_minutes: 4000,
