@@ -640,8 +640,10 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
   auto& db = ctx.db();
   auto enrolments = enrolments_of(db, p.id);
   const bool sensitive = may_see_sensitive(ctx, p, enrolments);
-  auto difficulties = difficulties_of(db, p.id, sensitive);
-  auto items = timeline(db, p.id, sensitive);
+  // Every list of the file read once; the timeline is built from the same lists.
+  auto file = participant_file(db, p.id, sensitive);
+  auto& difficulties = file.difficulties;
+  auto& items = file.timeline;
   const bool shows_sensitive =
       std::ranges::any_of(difficulties, [](const Difficulty& d) { return d.sensitive; });
   if (shows_sensitive)
@@ -650,6 +652,16 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
   auto people = referents_in_scope(ctx);
   std::map<std::string, std::string> names;
   for (auto& r : people) names[std::to_string(r.id)] = r.name;
+  // The partners a difficulty can be oriented to: read once for every form of the page.
+  std::optional<json::array> partners;
+  auto partners_for = [&](const std::string& selected) {
+    if (!partners) partners = partner_options(ctx, p, "");
+    json::array out = *partners;
+    if (!selected.empty())
+      for (auto& o : out)
+        if (o.as_object()["id"].as_string() == selected) o.as_object()["selected"] = true;
+    return out;
+  };
   auto is = [&](const char* name, std::int64_t target = 0) {
     return state && state->name == name && (target == 0 || state->target == target);
   };
@@ -695,18 +707,18 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
                       {"due", e.status == "active" ? fr_date(e.next_due_on) : std::string()},
                       {"last_reached", fr_date(e.last_reached_on)},
                       {"unreachable", !e.unreachable_on.empty() && e.unreachable_on <= format_date(today)},
-                      {"transitions", transitions},
+                      {"transitions", std::move(transitions)},
                       {"can_exit", can_exit},
-                      {"outcomes", outcomes},
-                      {"status_form", status_form},
-                      {"transfer_form", transfer_form},
-                      {"others", others},
-                      {"can_transfer", e.status != "exited" && !others.empty()}};
+                      {"outcomes", std::move(outcomes)},
+                      {"status_form", std::move(status_form)},
+                      {"transfer_form", std::move(transfer_form)},
+                      {"can_transfer", e.status != "exited" && !others.empty()},
+                      {"others", std::move(others)}};
     if (e.status == "exited") {
       if (is("status", e.id) || is("transfer", e.id)) enrolment_errors = form_json(*state);
-      past.push_back(item);
+      past.push_back(std::move(item));
     } else {
-      current.push_back(item);
+      current.push_back(std::move(item));
       enrolment_choices.push_back(json::object{{"id", std::to_string(e.id)}, {"label", e.programme_name},
                                                {"selected", state && ctx.form("enrolment_id") == std::to_string(e.id)}});
     }
@@ -742,20 +754,21 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
                                  {"identified", fr_date(d.identified_on)},
                                  {"partner", d.partner_name},
                                  {"notes", d.notes},
-                                 {"transitions", transitions},
                                  {"orient", orient},
-                                 {"partners", orient ? partner_options(ctx, p, partners_selected(d.id)) : json::array{}},
+                                 {"transitions", std::move(transitions)},
+                                 {"partners", orient ? partners_for(partners_selected(d.id)) : json::array{}},
                                  {"form", form_of("difficulty_status", d.id)}});
   }
   auto dform = form_of("difficulty");
   auto dval = [&](const char* k) { return is("difficulty") ? ctx.form(k) : std::string(); };
   dform["kinds"] = difficulty_kind_options(sensitive, dval("kind"));
   dform["subkinds"] = subkind_options(dval("sub_kind"));
-  dform["partners"] = partner_options(ctx, p, dval("partner_organisation_id"));
+  dform["partners"] = partners_for(dval("partner_organisation_id"));
   if (!is("difficulty")) dform["values"] = json::object{{"identified_on", format_date(today)}};
 
   json::object assessment;
-  if (auto a = latest_assessment(db, p.id)) {
+  if (!file.assessments.empty()) {
+    const auto* a = &file.assessments.front();  // newest first
     json::array answers;
     for (auto& q : kDigitalQuestions) {
       std::string v = q.code == "equipment" ? a->equipment : q.code == "connection" ? a->connection
@@ -763,7 +776,7 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
                                                                                       : a->reading_writing;
       answers.push_back(json::object{{"question", q.label}, {"answer", lbl(label_of(kDigitalAnswers, v))}});
     }
-    assessment = json::object{{"date", fr_date(a->assessed_on)}, {"author", a->author_name}, {"answers", answers}};
+    assessment = json::object{{"date", fr_date(a->assessed_on)}, {"author", a->author_name}, {"answers", std::move(answers)}};
   }
   auto aform = form_of("assessment");
   json::array questions;
@@ -776,13 +789,13 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
     json::value err = nullptr;
     if (is("assessment"))
       if (auto e = web::find_error(state->errors, std::string(q.code))) err = json::value(e->message);
-    questions.push_back(json::object{{"code", q.code}, {"label", q.label}, {"answers", answers}, {"error", err}});
+    questions.push_back(json::object{{"code", q.code}, {"label", q.label}, {"answers", std::move(answers)}, {"error", std::move(err)}});
   }
-  aform["questions"] = questions;
+  aform["questions"] = std::move(questions);
   if (!is("assessment")) aform["values"] = json::object{{"assessed_on", format_date(today)}};
 
   json::array resources;
-  for (auto& r : resources_of(db, p.id))
+  for (auto& r : file.resources)
     resources.push_back(json::object{{"date", fr_date(r.sent_on)}, {"title", r.title}, {"link", r.link},
                                      {"channel", lbl(label_of(kInteractionChannels, r.channel))}});
   auto rform = form_of("resource");
@@ -790,7 +803,7 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
   if (!is("resource")) rform["values"] = json::object{{"sent_on", format_date(today)}};
 
   json::array steps;
-  for (auto& s : steps_of(db, p.id))
+  for (auto& s : file.steps)
     steps.push_back(json::object{{"kind", lbl(label_of(kStepKinds, s.kind))}, {"programme", s.programme_name},
                                  {"start", fr_date(s.start_date)}, {"end", fr_date(s.end_date)}, {"place", s.place}});
   auto sform = form_of("step");
@@ -798,7 +811,7 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
   sform["enrolments"] = enrolment_choices;
 
   json::array passes;
-  for (auto& rec : passes_of(db, p.id)) {
+  for (auto& rec : file.passes) {
     auto alert = pass_alert_code(pass_alert(rec.pass, today));
     json::array periods;
     for (auto& per : rec.periods) {
@@ -819,8 +832,8 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
       if (r.usable)
         prolongation_reasons.push_back(json::object{{"code", "prolongation:" + std::string(r.code)}, {"label", r.label},
                                                     {"selected", chosen == "prolongation:" + std::string(r.code)}});
-    pform["suspension_reasons"] = suspension_reasons;
-    pform["prolongation_reasons"] = prolongation_reasons;
+    pform["suspension_reasons"] = std::move(suspension_reasons);
+    pform["prolongation_reasons"] = std::move(prolongation_reasons);
     if (!is("pass_period", rec.id)) pform["values"] = json::object{{"start", rec.end_date}};
     passes.push_back(json::object{{"id", rec.id},
                                   {"pid", rec.id},
@@ -831,9 +844,9 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
                                   {"status_label", lbl(label_of(kPassStatuses, pass_status_code(pass_status(rec.pass, today))))},
                                   {"alert", alert != "none"},
                                   {"alert_label", lbl(label_of(kPassAlerts, alert))},
-                                  {"periods", periods},
                                   {"has_periods", !periods.empty()},
-                                  {"form", pform}});
+                                  {"periods", std::move(periods)},
+                                  {"form", std::move(pform)}});
   }
   auto passform = form_of("pass");
   passform["enrolments"] = enrolment_choices;
@@ -860,40 +873,42 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
       {"labour_status", lbl(label_of(kLabourStatuses, p.labour_status))},
       {"education_level", lbl(label_of(kEducationLevels, p.education_level))},
       {"housing", lbl(label_of(kHousingSituations, p.housing))},
-      {"benefits", benefits},
       {"has_benefits", !benefits.empty()},
+      {"benefits", std::move(benefits)},
       {"rqth", p.rqth},
       {"qpv", p.qpv},
       {"consent", fr_date(p.consent_at.substr(0, std::min<std::size_t>(10, p.consent_at.size())))},
       {"organisation", p.organisation_name},
   };
+  // Flags first, then the lists and forms moved in (an initializer list copies
+  // what it is given as an lvalue).
   json::object data{{"title", p.first_name + " " + p.last_name},
                     {"id", p.id},
-                    {"identity", identity},
-                    {"current", current},
                     {"has_current", !current.empty()},
-                    {"past", past},
                     {"has_past", !past.empty()},
-                    {"enrolment_errors", enrolment_errors},
-                    {"timeline", timeline_items},
                     {"has_timeline", !timeline_items.empty()},
-                    {"difficulties", diffs},
                     {"has_difficulties", !diffs.empty()},
-                    {"difficulty_form", dform},
                     {"sensitive_allowed", sensitive},
-                    {"assessment", assessment},
                     {"has_assessment", !assessment.empty()},
-                    {"assessment_form", aform},
-                    {"resources", resources},
                     {"has_resources", !resources.empty()},
-                    {"resource_form", rform},
-                    {"steps", steps},
                     {"has_steps", !steps.empty()},
-                    {"step_form", sform},
-                    {"passes", passes},
                     {"has_passes", !passes.empty()},
-                    {"pass_form", passform},
-                    {"enrol_form", enrol_form},
+                    {"identity", std::move(identity)},
+                    {"current", std::move(current)},
+                    {"past", std::move(past)},
+                    {"enrolment_errors", std::move(enrolment_errors)},
+                    {"timeline", std::move(timeline_items)},
+                    {"difficulties", std::move(diffs)},
+                    {"difficulty_form", std::move(dform)},
+                    {"assessment", std::move(assessment)},
+                    {"assessment_form", std::move(aform)},
+                    {"resources", std::move(resources)},
+                    {"resource_form", std::move(rform)},
+                    {"steps", std::move(steps)},
+                    {"step_form", std::move(sform)},
+                    {"passes", std::move(passes)},
+                    {"pass_form", std::move(passform)},
+                    {"enrol_form", std::move(enrol_form)},
                     {"contact", contact_form_json(now_local(), is("contact") ? state : nullptr)}};
   if (state) data["failed_form"] = state->name;
   return web::page(ctx, "followup/participant", std::move(data), status);

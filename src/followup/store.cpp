@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include "core/auth/auth.hpp"
+#include "core/db/batch.hpp"
 #include "core/web/text.hpp"
 #include "core/web/words.hpp"
 #include "followup/model.hpp"
@@ -492,13 +493,15 @@ void add_period(PassRecord& rec, std::int64_t id, const std::string& kind, const
 }
 
 // Passes by id with their periods: two queries.
-std::vector<PassRecord> load_passes(db::Connection& db, const std::string& where, const db::Params& where_params) {
+std::string passes_sql(const std::string& where) {
+  return "SELECT pi.id, pi.enrolment_id, pi.number, pi.start_date, pi.end_date, o.kind FROM pass_iae pi "
+         "JOIN enrolments e ON e.id = pi.enrolment_id JOIN organisations o ON o.id = e.organisation_id WHERE " +
+         where + " ORDER BY pi.start_date DESC, pi.id DESC";
+}
+
+// The passes of `r` (rows of passes_sql) with their periods (one more query when there are passes).
+std::vector<PassRecord> passes_with_periods(db::Connection& db, const db::Result& r) {
   std::vector<PassRecord> out;
-  auto r = db.query(
-      "SELECT pi.id, pi.enrolment_id, pi.number, pi.start_date, pi.end_date, o.kind FROM pass_iae pi "
-      "JOIN enrolments e ON e.id = pi.enrolment_id JOIN organisations o ON o.id = e.organisation_id WHERE " +
-          where + " ORDER BY pi.start_date DESC, pi.id DESC",
-      where_params);
   if (r.empty()) return out;
   std::map<std::int64_t, std::size_t> index;
   db::Params params;
@@ -520,6 +523,10 @@ std::vector<PassRecord> load_passes(db::Connection& db, const std::string& where
   for (auto& row : db.query(sql, params).rows)
     add_period(out[index[row.integer(0)]], row.integer(1), row.text(2), row.text(3), row.text(4), row.text(5));
   return out;
+}
+
+std::vector<PassRecord> load_passes(db::Connection& db, const std::string& where, const db::Params& where_params) {
+  return passes_with_periods(db, db.query(passes_sql(where), where_params));
 }
 
 // --- Dashboard ----------------------------------------------------------------------------
@@ -1024,13 +1031,15 @@ std::expected<std::int64_t, web::Errors> log_interaction(db::Connection& db, std
   return id;
 }
 
-std::vector<Interaction> interactions_of(db::Connection& db, std::int64_t participant_id, int limit) {
+namespace {
+constexpr const char* kInteractionsOf =
+    "SELECT i.id, i.participant_id, i.author_id, i.at, i.channel, i.outcome, i.topics, i.notes, u.display_name, "
+    "i.created_at, i.level FROM interactions i LEFT JOIN users u ON u.id = i.author_id "
+    "WHERE i.participant_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ?";
+
+std::vector<Interaction> read_interactions(const db::Result& r) {
   std::vector<Interaction> out;
-  auto r = db.query(
-      "SELECT i.id, i.participant_id, i.author_id, i.at, i.channel, i.outcome, i.topics, i.notes, u.display_name, "
-      "i.created_at, i.level FROM interactions i LEFT JOIN users u ON u.id = i.author_id "
-      "WHERE i.participant_id = ? ORDER BY i.at DESC, i.id DESC LIMIT ?",
-      {participant_id, limit});
+  out.reserve(r.rows.size());
   for (auto& row : r.rows) {
     Interaction i;
     i.id = row.integer(0);
@@ -1048,6 +1057,11 @@ std::vector<Interaction> interactions_of(db::Connection& db, std::int64_t partic
     out.push_back(std::move(i));
   }
   return out;
+}
+}  // namespace
+
+std::vector<Interaction> interactions_of(db::Connection& db, std::int64_t participant_id, int limit) {
+  return read_interactions(db.query(kInteractionsOf, {participant_id, limit}));
 }
 
 // --- Due list ----------------------------------------------------------------------------------------
@@ -1279,11 +1293,17 @@ std::expected<std::string, web::Errors> change_difficulty_status(db::Connection&
   return status;
 }
 
+namespace {
+std::string difficulties_of_sql(bool include_sensitive) {
+  return std::string(kDifficultySelect) + " WHERE d.participant_id = ?" +
+         (include_sensitive ? "" : " AND d.sensitive = 0") + " ORDER BY d.identified_on DESC, d.id DESC";
+}
+}  // namespace
+
 std::vector<Difficulty> difficulties_of(db::Connection& db, std::int64_t participant_id, bool include_sensitive) {
   std::vector<Difficulty> out;
-  auto sql = std::string(kDifficultySelect) + " WHERE d.participant_id = ?" +
-             (include_sensitive ? "" : " AND d.sensitive = 0") + " ORDER BY d.identified_on DESC, d.id DESC";
-  for (auto& row : db.query(sql, {participant_id}).rows) out.push_back(read_difficulty(row));
+  for (auto& row : db.query(difficulties_of_sql(include_sensitive), {participant_id}).rows)
+    out.push_back(read_difficulty(row));
   return out;
 }
 
@@ -1384,13 +1404,15 @@ std::optional<Assessment> latest_assessment(db::Connection& db, std::int64_t par
   return read_assessment(r.rows[0]);
 }
 
+namespace {
+std::string assessments_of_sql() {
+  return std::string(kAssessmentSelect) + " WHERE a.participant_id = ? ORDER BY a.assessed_on DESC, a.id DESC";
+}
+}  // namespace
+
 std::vector<Assessment> assessments_of(db::Connection& db, std::int64_t participant_id) {
   std::vector<Assessment> out;
-  for (auto& row :
-       db.query(std::string(kAssessmentSelect) + " WHERE a.participant_id = ? ORDER BY a.assessed_on DESC, a.id DESC",
-                {participant_id})
-           .rows)
-    out.push_back(read_assessment(row));
+  for (auto& row : db.query(assessments_of_sql(), {participant_id}).rows) out.push_back(read_assessment(row));
   return out;
 }
 
@@ -1419,17 +1441,23 @@ std::expected<std::int64_t, web::Errors> add_resource(db::Connection& db, std::i
       .integer(0);
 }
 
-std::vector<ResourceSent> resources_of(db::Connection& db, std::int64_t participant_id) {
+namespace {
+constexpr const char* kResourcesOf =
+    "SELECT r.id, r.participant_id, r.author_id, r.sent_on, r.title, r.link, r.channel, u.display_name, "
+    "r.created_at FROM resources_sent r LEFT JOIN users u ON u.id = r.author_id WHERE r.participant_id = ? "
+    "ORDER BY r.sent_on DESC, r.id DESC";
+
+std::vector<ResourceSent> read_resources(const db::Result& r) {
   std::vector<ResourceSent> out;
-  auto r = db.query(
-      "SELECT r.id, r.participant_id, r.author_id, r.sent_on, r.title, r.link, r.channel, u.display_name, "
-      "r.created_at FROM resources_sent r LEFT JOIN users u ON u.id = r.author_id WHERE r.participant_id = ? "
-      "ORDER BY r.sent_on DESC, r.id DESC",
-      {participant_id});
   for (auto& row : r.rows)
     out.push_back({row.integer(0), row.integer(1), row.opt_integer(2), row.text(3), row.text(4), row.text(5),
                    row.text(6), row.text(7), row.text(8)});
   return out;
+}
+}  // namespace
+
+std::vector<ResourceSent> resources_of(db::Connection& db, std::int64_t participant_id) {
+  return read_resources(db.query(kResourcesOf, {participant_id}));
 }
 
 // --- Steps ------------------------------------------------------------------------------------------------
@@ -1475,17 +1503,23 @@ std::expected<std::int64_t, web::Errors> add_step(db::Connection& db, std::int64
       .integer(0);
 }
 
-std::vector<Step> steps_of(db::Connection& db, std::int64_t participant_id) {
+namespace {
+constexpr const char* kStepsOf =
+    "SELECT s.id, s.enrolment_id, pr.name, s.kind, s.start_date, s.end_date, s.place, s.notes, s.created_at "
+    "FROM steps s JOIN enrolments e ON e.id = s.enrolment_id JOIN programmes pr ON pr.id = e.programme_id "
+    "WHERE e.participant_id = ? ORDER BY s.start_date DESC, s.id DESC";
+
+std::vector<Step> read_steps(const db::Result& r) {
   std::vector<Step> out;
-  auto r = db.query(
-      "SELECT s.id, s.enrolment_id, pr.name, s.kind, s.start_date, s.end_date, s.place, s.notes, s.created_at "
-      "FROM steps s JOIN enrolments e ON e.id = s.enrolment_id JOIN programmes pr ON pr.id = e.programme_id "
-      "WHERE e.participant_id = ? ORDER BY s.start_date DESC, s.id DESC",
-      {participant_id});
   for (auto& row : r.rows)
     out.push_back({row.integer(0), row.integer(1), row.text(2), row.text(3), row.text(4), row.text(5), row.text(6),
                    row.text(7), row.text(8)});
   return out;
+}
+}  // namespace
+
+std::vector<Step> steps_of(db::Connection& db, std::int64_t participant_id) {
+  return read_steps(db.query(kStepsOf, {participant_id}));
 }
 
 // --- PASS IAE -------------------------------------------------------------------------------------------------
@@ -1553,46 +1587,58 @@ std::expected<std::int64_t, web::Errors> add_pass_period(db::Connection& db, std
 
 // --- Timeline ---------------------------------------------------------------------------------------------------
 
-std::vector<TimelineItem> timeline(db::Connection& db, std::int64_t participant_id, bool include_sensitive) {
+namespace {
+
+// The timeline from the lists the file already read, plus the history rows of
+// difficulties and enrolments (two queries).
+// History rows of the difficulties (sensitive ones only when asked) and of the enrolments.
+std::string difficulty_history_sql(bool include_sensitive) {
+  return std::string(
+             "SELECT de.id, de.at, d.kind, de.to_status, de.reason, u.display_name, de.from_status, "
+             "d.identified_on FROM difficulty_events de JOIN difficulties d ON d.id = de.difficulty_id "
+             "LEFT JOIN users u ON u.id = de.user_id WHERE d.participant_id = ?") +
+         (include_sensitive ? "" : " AND d.sensitive = 0");
+}
+constexpr const char* kEnrolmentHistory =
+    "SELECT ee.id, ee.at, ee.kind, ee.to_value, ee.reason, u.display_name, ee.from_value, e.entry_date, "
+    "e.exit_date FROM enrolment_events ee JOIN enrolments e ON e.id = ee.enrolment_id "
+    "LEFT JOIN users u ON u.id = ee.user_id WHERE e.participant_id = ?";
+
+std::vector<TimelineItem> build_timeline(const std::vector<Interaction>& interactions, const std::vector<Step>& steps,
+                                         const db::Result& difficulty_history,
+                                         const std::vector<Assessment>& assessments,
+                                         const std::vector<ResourceSent>& resources,
+                                         const db::Result& enrolment_history, const std::vector<PassRecord>& passes) {
   std::vector<TimelineItem> out;
+  out.reserve(interactions.size() + steps.size() + assessments.size() + resources.size() + passes.size() + 8);
   auto instant_day = [](const std::string& at) {
     auto t = parse_datetime(at);
     return t ? format_date(paris_date(*t)) : at.substr(0, 10);
   };
-  for (auto& i : interactions_of(db, participant_id, 1000))
+  for (auto& i : interactions)
     out.push_back({"interaction", i.id, i.on, i.at, i.outcome, i.channel, i.notes, i.author_name});
-  for (auto& s : steps_of(db, participant_id))
+  for (auto& s : steps)
     out.push_back({"step", s.id, s.start_date, "", s.kind, s.end_date, s.place, ""});
   {
     // The first row of a difficulty is dated by the day it was identified.
-    auto sql = std::string(
-                   "SELECT de.id, de.at, d.kind, de.to_status, de.reason, u.display_name, de.from_status, "
-                   "d.identified_on FROM difficulty_events de JOIN difficulties d ON d.id = de.difficulty_id "
-                   "LEFT JOIN users u ON u.id = de.user_id WHERE d.participant_id = ?") +
-               (include_sensitive ? "" : " AND d.sensitive = 0");
-    for (auto& row : db.query(sql, {participant_id}).rows)
+    for (auto& row : difficulty_history.rows)
       out.push_back({"difficulty", row.integer(0), row.text(6).empty() ? row.text(7) : instant_day(row.text(1)),
                      row.text(1), row.text(2), row.text(3), row.text(4), row.text(5)});
   }
-  for (auto& a : assessments_of(db, participant_id))
+  for (auto& a : assessments)
     out.push_back({"assessment", a.id, a.assessed_on, "", a.email, "", "", a.author_name});
-  for (auto& r : resources_of(db, participant_id))
+  for (auto& r : resources)
     out.push_back({"resource", r.id, r.sent_on, "", r.channel, r.link, r.title, r.author_name});
   {
     // Entry and exit rows are dated by the pathway's entry and exit dates.
-    auto r = db.query(
-        "SELECT ee.id, ee.at, ee.kind, ee.to_value, ee.reason, u.display_name, ee.from_value, e.entry_date, "
-        "e.exit_date FROM enrolment_events ee JOIN enrolments e ON e.id = ee.enrolment_id "
-        "LEFT JOIN users u ON u.id = ee.user_id WHERE e.participant_id = ?",
-        {participant_id});
-    for (auto& row : r.rows) {
+    for (auto& row : enrolment_history.rows) {
       const bool entry = row.text(2) == "status" && row.text(6).empty();
       const bool exit = row.text(2) == "status" && row.text(3) == "exited" && !row.text(8).empty();
       const std::string on = entry ? row.text(7) : exit ? row.text(8) : instant_day(row.text(1));
       out.push_back({"enrolment", row.integer(0), on, row.text(1), row.text(2), row.text(3), row.text(4), row.text(5)});
     }
   }
-  for (auto& p : passes_of(db, participant_id)) {
+  for (auto& p : passes) {
     out.push_back({"pass", p.id, format_date(p.pass.start), "", "issued", p.end_date, p.number, ""});
     for (auto& period : p.periods)
       out.push_back({"pass_period", period.id, format_date(period.period.start), "", period.kind,
@@ -1605,6 +1651,37 @@ std::vector<TimelineItem> timeline(db::Connection& db, std::int64_t participant_
     return a.id > b.id;
   });
   return out;
+}
+
+}  // namespace
+
+std::vector<TimelineItem> timeline(db::Connection& db, std::int64_t participant_id, bool include_sensitive) {
+  return participant_file(db, participant_id, include_sensitive).timeline;
+}
+
+// Eight independent queries sent together (one round trip on PostgreSQL), then
+// the periods of the PASS IAE when there are some.
+ParticipantFile participant_file(db::Connection& db, std::int64_t participant_id, bool include_sensitive) {
+  const std::string difficulties = difficulties_of_sql(include_sensitive), assessments = assessments_of_sql(),
+                    passes = passes_sql("e.participant_id = ?"),
+                    difficulty_history = difficulty_history_sql(include_sensitive);
+  const db::Value id(participant_id);
+  auto r = db::query_all(db, {{difficulties, {id}},
+                         {assessments, {id}},
+                         {kResourcesOf, {id}},
+                         {kStepsOf, {id}},
+                         {passes, {id}},
+                         {kInteractionsOf, {id, 1000}},
+                         {difficulty_history, {id}},
+                         {kEnrolmentHistory, {id}}});
+  ParticipantFile f;
+  for (auto& row : r[0].rows) f.difficulties.push_back(read_difficulty(row));
+  for (auto& row : r[1].rows) f.assessments.push_back(read_assessment(row));
+  f.resources = read_resources(r[2]);
+  f.steps = read_steps(r[3]);
+  f.passes = passes_with_periods(db, r[4]);
+  f.timeline = build_timeline(read_interactions(r[5]), f.steps, r[6], f.assessments, f.resources, r[7], f.passes);
+  return f;
 }
 
 // --- Dashboard --------------------------------------------------------------------------------------------------

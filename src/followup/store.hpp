@@ -410,6 +410,19 @@ struct TimelineItem {
 // difficulty's first row by the day it was identified; other rows by when they happened.
 std::vector<TimelineItem> timeline(db::Connection& db, std::int64_t participant_id, bool include_sensitive);
 
+// What the participant's file shows, each list read once (the timeline is built
+// from the same lists): difficulties (sensitive ones only when asked), digital
+// assessments, resources, steps and PASS IAE, newest first, and the timeline.
+struct ParticipantFile {
+  std::vector<Difficulty> difficulties;
+  std::vector<Assessment> assessments;
+  std::vector<ResourceSent> resources;
+  std::vector<Step> steps;
+  std::vector<PassRecord> passes;
+  std::vector<TimelineItem> timeline;
+};
+ParticipantFile participant_file(db::Connection& db, std::int64_t participant_id, bool include_sensitive);
+
 // The word index of the participants' search (participant_words) from each one's
 // search_text: everything, or only when it is empty (after an upgrade, or rows
 // inserted in bulk by the demo and benchmark loaders). Returns the rows indexed.

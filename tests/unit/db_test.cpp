@@ -12,6 +12,7 @@
 #include <thread>
 #include <unistd.h>
 
+#include "core/db/batch.hpp"
 #include "core/db/database.hpp"
 #include "core/embedded.hpp"
 
@@ -133,6 +134,33 @@ TEST_P(DbTest, InsertReturningGivesTheNewId) {
   EXPECT_EQ(first.affected, 1);
   auto name = c->query("SELECT name FROM person WHERE id = ?", {second.rows[0].integer(0)});
   EXPECT_EQ(name.rows.at(0).text(0), "Bruno");
+}
+
+TEST_P(DbTest, StatementsSentTogetherAnswerInOrderAndAFailureLeavesTheConnectionUsable) {
+  auto c = db_->acquire();
+  script(*c, "CREATE TABLE person (id {{pk}}, name TEXT NOT NULL UNIQUE)");
+  c->query("INSERT INTO person (name) VALUES (?), (?), (?)", {"Awa", "Bruno", "Chloé"});
+  const std::string by_name = "SELECT id FROM person WHERE name = ?";
+  auto r = db::query_all(*c, {{by_name, {"Chloé"}},
+                              {"SELECT name FROM person ORDER BY name", {}},
+                              {by_name, {"personne"}},
+                              {"SELECT COUNT(*) FROM person WHERE id > ?", {0}}});
+  ASSERT_EQ(r.size(), 4u);
+  EXPECT_EQ(r[0].rows.at(0).integer(0), 3);
+  ASSERT_EQ(r[1].rows.size(), 3u);
+  EXPECT_EQ(r[1].rows[2].text(0), "Chloé");
+  EXPECT_TRUE(r[2].empty());
+  EXPECT_EQ(r[3].rows.at(0).integer(0), 3);
+
+  auto e = error_of([&] {
+    db::query_all(*c, {{"SELECT name FROM person", {}}, {"INSERT INTO person (name) VALUES (?)", {"Awa"}}});
+  });
+  ASSERT_TRUE(e.has_value());
+  EXPECT_TRUE(e->constraint());
+  // Nothing left pending: the next statements answer normally.
+  EXPECT_EQ(c->query("SELECT COUNT(*) FROM person").rows.at(0).integer(0), 3);
+  auto again = db::query_all(*c, {{by_name, {"Awa"}}, {by_name, {"Bruno"}}});
+  EXPECT_EQ(again.at(1).rows.at(0).integer(0), 2);
 }
 
 TEST_P(DbTest, EveryValueKindRoundTrips) {

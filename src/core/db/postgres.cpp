@@ -10,6 +10,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/db/batch.hpp"
 #include "core/db/database.hpp"
 
 namespace passerelle::db {
@@ -245,6 +246,13 @@ class ParamArrays {
 
 // ---------------------------------------------------------------- connection
 
+std::vector<Result> one_by_one(Connection& c, const std::vector<Statement>& statements) {
+  std::vector<Result> out;
+  out.reserve(statements.size());
+  for (const auto& s : statements) out.push_back(c.query(s.sql, s.params));
+  return out;
+}
+
 class PgConnection final : public Connection {
  public:
   explicit PgConnection(const std::string& uri) {
@@ -281,6 +289,51 @@ class PgConnection final : public Connection {
     }
     if (!succeeded(res.get())) throw error_from(conn_, res.get());
     return to_result(res.get());
+  }
+
+  // Pipeline mode: every statement is prepared first (a synchronous round trip
+  // only the first time a connection sees it), then all are sent, one Sync, and
+  // the answers read in order.
+  std::vector<Result> pipeline(const std::vector<Statement>& statements) {
+    ready();
+    std::vector<const std::string*> names;
+    names.reserve(statements.size());
+    for (const auto& s : statements) names.push_back(&prepared(s.sql));
+    if (!PQenterPipelineMode(conn_)) return one_by_one(*this, statements);
+    struct Exit {
+      PGconn* c;
+      ~Exit() { PQexitPipelineMode(c); }
+    };
+    std::vector<Result> out;
+    std::optional<Error> failure;
+    {
+      Exit guard{conn_};
+      bool sent = true;
+      for (std::size_t i = 0; i < statements.size() && sent; ++i) {
+        ParamArrays args(statements[i].params);
+        sent = PQsendQueryPrepared(conn_, names[i]->c_str(), args.size(), args.values(), args.lengths(),
+                                   args.formats(), 0) == 1;
+      }
+      sent = sent && PQpipelineSync(conn_) == 1;
+      if (!sent) failure = Error(trimmed(PQerrorMessage(conn_)));
+      // Reads every answer up to the Sync, even after a failure, so that the
+      // connection is left ready for its next user.
+      while (sent) {
+        ResultPtr res(PQgetResult(conn_), &PQclear);
+        if (!res) continue;  // end of one statement's results
+        auto status = PQresultStatus(res.get());
+        if (status == PGRES_PIPELINE_SYNC) break;
+        if (status == PGRES_PIPELINE_ABORTED) continue;
+        if (!succeeded(res.get())) {
+          if (!failure) failure = error_from(conn_, res.get());
+        } else {
+          out.push_back(to_result(res.get()));
+        }
+      }
+    }
+    if (failure) throw *failure;
+    if (out.size() != statements.size()) throw Error("PostgreSQL pipeline: answers missing");
+    return out;
   }
 
   void execute_script(std::string_view sql) override {
@@ -481,6 +534,12 @@ class PgDatabase final : public Database {
 };
 
 }  // namespace
+
+std::vector<Result> query_all(Connection& c, const std::vector<Statement>& statements) {
+  if (statements.size() > 1)
+    if (auto* pg = dynamic_cast<PgConnection*>(&c)) return pg->pipeline(statements);
+  return one_by_one(c, statements);
+}
 
 std::unique_ptr<Database> open_postgres(const std::string& uri, int pool_size) {
   return std::make_unique<PgDatabase>(uri, pool_size);

@@ -104,7 +104,7 @@ std::vector<Node> parse(std::string_view in) {
         open.pop_back();
         break;
       case '>':
-        children.push_back(Node{Kind::partial, std::string(name()), {}, {}});
+        children.push_back(Node{Kind::partial, "partials/" + std::string(name()), {}, {}});  // the template's name
         break;
       case '&':
         children.push_back(Node{Kind::raw, "", split_path(name()), {}});
@@ -134,35 +134,45 @@ bool is_false(const json::value& v) {
   }
 }
 
+// Runs of characters that need no escaping are appended in one piece.
 void escape_into(std::string& out, std::string_view s) {
-  for (char c : s) {
-    switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      default: out += c;
+  std::size_t run = 0;
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char* entity;
+    switch (s[i]) {
+      case '&': entity = "&amp;"; break;
+      case '<': entity = "&lt;"; break;
+      case '>': entity = "&gt;"; break;
+      case '"': entity = "&quot;"; break;
+      case '\'': entity = "&apos;"; break;
+      default: continue;
     }
+    out.append(s.data() + run, i - run);
+    out.append(entity);
+    run = i + 1;
   }
+  out.append(s.data() + run, s.size() - run);
 }
 
 }  // namespace
 
-// Walks the tree with a context stack and kainjow's line buffer.
+// Walks the tree with a context stack and kainjow's line rule. The current line
+// is written straight into the output (from line_start_): a line to drop is cut
+// off again at its end, rather than every line being copied through a buffer.
 class Renderer {
  public:
   Renderer(std::string& out, const TemplateSet* partials) : out_(out), partials_(partials) {}
 
   void run(const std::vector<Node>& nodes, const json::value& root) {
     stack_.push_back(&root);
+    line_start_ = out_.size();
     walk(nodes);
     end_line(nullptr);
   }
   void walk(const std::vector<Node>& nodes) {
     for (const auto& n : nodes) {
       switch (n.kind) {
-        case Kind::text: line_ += n.text; break;
+        case Kind::text: out_ += n.text; break;
         case Kind::newline: end_line(&n.text); break;
         case Kind::variable:
         case Kind::raw:
@@ -175,7 +185,7 @@ class Renderer {
           if (const auto* v = lookup(n.path); !v || is_false(*v)) section(n, nullptr);
           break;
         case Kind::partial:
-          if (const auto* t = partials_ ? partials_->find("partials/" + n.text) : nullptr) walk(*t->nodes_);
+          if (const auto* t = partials_ ? partials_->find(n.text) : nullptr) walk(*t->nodes_);
           break;
       }
     }
@@ -200,13 +210,13 @@ class Renderer {
     switch (v.kind()) {
       case json::kind::string:
         if (escaped)
-          escape_into(line_, v.get_string());
+          escape_into(out_, v.get_string());
         else
-          line_ += v.get_string();
+          out_ += v.get_string();
         break;
-      case json::kind::int64: line_ += std::to_string(v.get_int64()); break;
-      case json::kind::uint64: line_ += std::to_string(v.get_uint64()); break;
-      case json::kind::double_: line_ += fmt::format("{}", v.get_double()); break;
+      case json::kind::int64: fmt::format_to(std::back_inserter(out_), "{}", v.get_int64()); break;
+      case json::kind::uint64: fmt::format_to(std::back_inserter(out_), "{}", v.get_uint64()); break;
+      case json::kind::double_: fmt::format_to(std::back_inserter(out_), "{}", v.get_double()); break;
       default: break;  // booleans, null, objects and lists write nothing
     }
   }
@@ -230,19 +240,22 @@ class Renderer {
   }
 
   void end_line(const std::string* newline) {
-    const bool blank = std::ranges::all_of(line_, [](char c) { return c == ' ' || c == '\t'; });
-    if (!(section_tag_ && blank)) {
-      out_ += line_;
-      if (newline) out_ += *newline;
-    }
-    line_.clear();
+    bool drop = false;
+    if (section_tag_)
+      drop = std::all_of(out_.begin() + static_cast<std::ptrdiff_t>(line_start_), out_.end(),
+                         [](char c) { return c == ' ' || c == '\t'; });
+    if (drop)
+      out_.resize(line_start_);
+    else if (newline)
+      out_ += *newline;
+    line_start_ = out_.size();
     section_tag_ = false;
   }
 
   std::string& out_;
   const TemplateSet* partials_;
   std::vector<const json::value*> stack_;
-  std::string line_;
+  std::size_t line_start_ = 0;
   bool section_tag_ = false;
 };
 
@@ -253,7 +266,7 @@ Template& Template::operator=(Template&&) noexcept = default;
 
 std::string Template::render(const json::value& data, const TemplateSet* partials) const {
   std::string out;
-  out.reserve(4096);
+  out.reserve(32768);
   Renderer(out, partials).run(*nodes_, data);
   return out;
 }

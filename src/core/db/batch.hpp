@@ -1,0 +1,21 @@
+#pragma once
+// Several independent statements in one go. PostgreSQL sends them all before
+// reading any answer (libpq's pipeline mode): one network round trip instead of
+// one per statement. SQLite (in-process) runs them one after the other.
+#include <string_view>
+#include <vector>
+
+#include "core/db/database.hpp"
+
+namespace passerelle::db {
+
+struct Statement {
+  std::string_view sql;
+  Params params;
+};
+
+// Results in the order of `statements`. The first failure is thrown (on
+// PostgreSQL the statements after it are then not run).
+std::vector<Result> query_all(Connection& c, const std::vector<Statement>& statements);
+
+}  // namespace passerelle::db
