@@ -27,6 +27,8 @@
 #include "followup/store.hpp"
 #include "network/demo.hpp"
 #include "network/import.hpp"
+#include "network/membership_routes.hpp"
+#include "network/membership_store.hpp"
 #include "network/routes.hpp"
 #include "network/store.hpp"
 #include "network/views.hpp"
@@ -54,6 +56,7 @@ int usage() {
   token create --user EMAIL [--name NOM]
   import organisations FICHIER [--valid-only] [--parent ID]
   export organisations [--format csv|xlsx] [--out FICHIER]
+  memberships refresh                 met à jour les statuts des adhésions (passe quotidienne)
   backup FICHIER                      copie cohérente d'une base SQLite en service
   bench-data --organisations N --contacts M   jeu de données de mesure
   bench-data --participants N --interactions M --referents R   suivi (mesure)
@@ -141,6 +144,9 @@ int cmd_serve() {
     auto lease = database->acquire();
     network::rebuild_search_words(*lease, true);
     followup::rebuild_participant_words(*lease, true);
+    // The daily pass of membership statuses, once at start (and by `memberships refresh`).
+    if (auto n = network::refresh_membership_statuses(*lease, network::membership_today()))
+      spdlog::info("{{\"event\":\"memberships_refreshed\",\"changed\":{}}}", n);
   }
   web::AppSettings settings;
   settings.secure_cookies = env("PASSERELLE_SECURE_COOKIES", "0") == "1";
@@ -186,6 +192,7 @@ int cmd_serve() {
   network::register_api_routes(app);
   followup::register_routes(app);
   followup::register_api_routes(app);
+  network::register_membership_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -403,6 +410,14 @@ int main(int argc, char** argv) {
     if (command == "import") return cmd_import(rest);
     if (command == "export") return cmd_export(rest);
     if (command == "backup") return cmd_backup(rest);
+    if (command == "memberships" && rest.size() == 1 && rest[0] == "refresh") {
+      auto database = open_database(1);
+      db::migrate(*database);
+      auto lease = database->acquire();
+      auto n = network::refresh_membership_statuses(*lease, network::membership_today());
+      std::cout << "Statuts des adhésions mis à jour : " << n << " changement(s).\n";
+      return 0;
+    }
   } catch (const std::exception& e) {
     std::cerr << "Erreur : " << e.what() << "\n";
     return 1;

@@ -175,6 +175,8 @@ web::Errors validate_membership(const MembershipInput& in, MembershipValues& out
       errors.push_back({"end_date", "La date de fin ne peut pas précéder la date de début."});
     else if (sys_days{*end} - sys_days{*start} > std::chrono::days{731})
       errors.push_back({"end_date", "Une adhésion couvre au plus deux ans : renouvelez-la plutôt."});
+    else if (out.year && static_cast<int>(start->year()) != out.year && static_cast<int>(end->year()) != out.year)
+      errors.push_back({"start_date", fmt::format("La période doit commencer ou finir en {}.", out.year)});
     out.start_date = iso(*start);
     out.end_date = iso(*end);
   }

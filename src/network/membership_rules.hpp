@@ -73,10 +73,12 @@ struct MembershipValues {
   std::string paid_date, start_date, end_date, join_date;  // paid_date may be ""
 };
 // Every error at once, in French, by field. Start and end default to the
-// calendar year; join date defaults to the start; the end may not precede the start.
+// calendar year; join date defaults to the start; the end may not precede the start,
+// and the period starts or ends in the membership year.
 web::Errors validate_membership(const MembershipInput& in, MembershipValues& out);
 
-// The period following one that ends on `end_date`: from the next day, for one year.
+// The period following one that ends on `end_date`: from the next day, for one year
+// (the renewal is the membership of the next year, whatever day it starts).
 struct Period {
   int year = 0;
   std::string start_date, end_date;

@@ -174,14 +174,15 @@ std::int64_t renew_membership(db::Connection& db, const Membership& current, std
                               const std::string& paid_date, const std::vector<StatusRule>& rules, CivilDate today,
                               std::int64_t user_id) {
   auto period = renewal_period(current.end_date);
-  MembershipValues v{current.organisation_id, period.year, fee_cents, paid_date, period.start_date, period.end_date,
+  // The next membership year, whatever day the period starts on.
+  MembershipValues v{current.organisation_id, current.year + 1, fee_cents, paid_date, period.start_date, period.end_date,
                      current.join_date};
   return create_membership(db, v, rules, today, user_id, fmt::format("Renouvellement de l'adhésion {}", current.year),
                            current.id);
 }
 
 void record_payment(db::Connection& db, const Membership& m, std::int64_t fee_cents, const std::string& paid_date,
-                    const std::vector<StatusRule>& rules, CivilDate today, std::int64_t user_id) {
+                    const std::vector<StatusRule>& rules, CivilDate today, std::optional<std::int64_t> user_id) {
   db.query("UPDATE memberships SET fee_cents = ?, paid_date = ?, updated_at = ? WHERE id = ?",
            {fee_cents, paid_date.empty() ? db::Value() : db::Value(paid_date), auth::now_utc(), m.id});
   auto facts = m.facts();
@@ -191,7 +192,7 @@ void record_payment(db::Connection& db, const Membership& m, std::int64_t fee_ce
 }
 
 void override_status(db::Connection& db, const Membership& m, const OverrideInput& in,
-                     const std::vector<StatusRule>& rules, CivilDate today, std::int64_t user_id) {
+                     const std::vector<StatusRule>& rules, CivilDate today, std::optional<std::int64_t> user_id) {
   auto facts = m.facts();
   auto status = text::trim(in.status), until = text::trim(in.until), reason = text::trim(in.reason);
   if (status == "auto") {

@@ -67,10 +67,10 @@ std::int64_t renew_membership(db::Connection& db, const Membership& current, std
                               std::int64_t user_id);
 // Records the payment (or its absence) and recomputes the status.
 void record_payment(db::Connection& db, const Membership& m, std::int64_t fee_cents, const std::string& paid_date,
-                    const std::vector<StatusRule>& rules, CivilDate today, std::int64_t user_id);
+                    const std::vector<StatusRule>& rules, CivilDate today, std::optional<std::int64_t> user_id);
 // Sets ("auto": lifts) the manual override and writes the status it gives.
 void override_status(db::Connection& db, const Membership& m, const OverrideInput& in,
-                     const std::vector<StatusRule>& rules, CivilDate today, std::int64_t user_id);
+                     const std::vector<StatusRule>& rules, CivilDate today, std::optional<std::int64_t> user_id);
 // The daily pass: lifts the overrides whose end date has passed and writes
 // every status that changed (history by the system). Returns the number changed.
 std::int64_t refresh_membership_statuses(db::Connection& db, CivilDate today);

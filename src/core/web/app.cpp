@@ -329,6 +329,7 @@ const std::vector<NavItem>& nav_items() {
       {"/tableau-de-bord", "Tableau de bord", {"supervisor", "referent"}},
       {"/organisations", "Organisations", {}},
       {"/contacts", "Contacts", {}},
+      {"/adhesions", "Adhésions", {"admin", "network", "member"}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
       {"/compte", "Mon compte", {}},
   };
