@@ -26,6 +26,7 @@
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
 #include "network/demo.hpp"
+#include "network/diagnostic_routes.hpp"
 #include "network/import.hpp"
 #include "network/membership_routes.hpp"
 #include "network/membership_store.hpp"
@@ -193,6 +194,7 @@ int cmd_serve() {
   followup::register_routes(app);
   followup::register_api_routes(app);
   network::register_membership_routes(app);
+  network::register_diagnostic_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();

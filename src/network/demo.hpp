@@ -22,6 +22,8 @@ void load_bench_data(db::Connection& db, std::int64_t organisations, std::int64_
 
 // Memberships of the demo member structures (membership_demo.cpp), called by load_demo.
 void load_membership_demo(db::Connection& db, std::ostream& out);
+// Relationships between demo organisations (relationship_demo.cpp), called by load_demo.
+void load_relationship_demo(db::Connection& db, std::ostream& out);
 
 // A Luhn-valid SIRET derived from a number (test and demo data).
 std::string demo_siret(std::int64_t n);

@@ -330,6 +330,7 @@ const std::vector<NavItem>& nav_items() {
       {"/organisations", "Organisations", {}},
       {"/contacts", "Contacts", {}},
       {"/adhesions", "Adhésions", {"admin", "network", "member"}},
+      {"/diagnostic", "Diagnostic territorial", {"admin", "network"}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
       {"/compte", "Mon compte", {}},
   };
