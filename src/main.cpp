@@ -31,7 +31,10 @@
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
 #include "network/demo.hpp"
+#include "network/diagnostic_routes.hpp"
 #include "network/import.hpp"
+#include "network/membership_routes.hpp"
+#include "network/membership_store.hpp"
 #include "network/routes.hpp"
 #include "network/store.hpp"
 #include "network/views.hpp"
@@ -59,6 +62,7 @@ int usage() {
   token create --user EMAIL [--name NOM]
   import organisations FICHIER [--valid-only] [--parent ID]
   export organisations [--format csv|xlsx] [--out FICHIER]
+  memberships refresh                 met à jour les statuts des adhésions (passe quotidienne)
   backup FICHIER                      copie cohérente d'une base SQLite en service
   bench-data --organisations N --contacts M   jeu de données de mesure
   bench-data --participants N --interactions M --referents R   suivi (mesure)
@@ -150,6 +154,9 @@ int cmd_serve() {
     network::rebuild_search_words(*lease, true);
     followup::rebuild_participant_words(*lease, true);
     clauses::ensure_builtin_rule_sets(*lease);
+    // The daily pass of membership statuses, once at start (and by `memberships refresh`).
+    if (auto n = network::refresh_membership_statuses(*lease, network::membership_today()))
+      spdlog::info("{{\"event\":\"memberships_refreshed\",\"changed\":{}}}", n);
   }
   web::AppSettings settings;
   settings.secure_cookies = env("PASSERELLE_SECURE_COOKIES", "0") == "1";
@@ -199,6 +206,8 @@ int cmd_serve() {
   clauses::register_api_routes(app);
   employment::register_routes(app);
   employment::register_api_routes(app);
+  network::register_membership_routes(app);
+  network::register_diagnostic_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -428,6 +437,14 @@ int main(int argc, char** argv) {
     if (command == "import") return cmd_import(rest);
     if (command == "export") return cmd_export(rest);
     if (command == "backup") return cmd_backup(rest);
+    if (command == "memberships" && rest.size() == 1 && rest[0] == "refresh") {
+      auto database = open_database(1);
+      db::migrate(*database);
+      auto lease = database->acquire();
+      auto n = network::refresh_membership_statuses(*lease, network::membership_today());
+      std::cout << "Statuts des adhésions mis à jour : " << n << " changement(s).\n";
+      return 0;
+    }
   } catch (const std::exception& e) {
     std::cerr << "Erreur : " << e.what() << "\n";
     return 1;

@@ -190,6 +190,8 @@ bool load_demo(db::Connection& db, std::ostream& out) {
     auth::grant_role(db, id, orgs.at(u.org).id, u.role);
     out << fmt::format("  {:<32} {:<28} {}\n", email, find_role(u.role)->label, orgs.at(u.org).name);
   }
+  load_membership_demo(db, out);
+  load_relationship_demo(db, out);
   audit::record(db, 0, "create", "demo", 0, "données de démonstration chargées");
   tx.commit();
   return true;

@@ -20,6 +20,11 @@ bool load_demo(db::Connection& db, std::ostream& out);
 // under the demo delegations and `contacts` contacts, in large batches.
 void load_bench_data(db::Connection& db, std::int64_t organisations, std::int64_t contacts, std::ostream& out);
 
+// Memberships of the demo member structures (membership_demo.cpp), called by load_demo.
+void load_membership_demo(db::Connection& db, std::ostream& out);
+// Relationships between demo organisations (relationship_demo.cpp), called by load_demo.
+void load_relationship_demo(db::Connection& db, std::ostream& out);
+
 // A Luhn-valid SIRET derived from a number (test and demo data).
 std::string demo_siret(std::int64_t n);
 

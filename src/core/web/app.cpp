@@ -334,6 +334,8 @@ const std::vector<NavItem>& nav_items() {
       {"/emploi/tableau-de-bord", "Tableau de bord emploi", {"facilitator"}},
       {"/organisations", "Organisations", {}},
       {"/contacts", "Contacts", {}},
+      {"/adhesions", "Adhésions", {"admin", "network", "member"}},
+      {"/diagnostic", "Diagnostic territorial", {"admin", "network"}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
       {"/compte", "Mon compte", {}},
   };
