@@ -25,7 +25,8 @@ test('Loire-Atlantique: actors by kind, who works with whom, missing kinds, the 
   const d = res.body;
   assert.equal(d.territory, 'Loire-Atlantique (44)');
   const kinds = Object.fromEntries(d.actors_by_kind.map((k) => [k.kind, k.count]));
-  assert.deepEqual(kinds, { aci: 1, ai: 1, mde: 1, france_travail: 1, buyer: 1 });
+  // The 7 employers are the employment demo's (job offers of the Maison de l'emploi de Nantes).
+  assert.deepEqual(kinds, { aci: 1, ai: 1, mde: 1, france_travail: 1, buyer: 1, employer: 7 });
   assert.equal(d.links, 3, 'France Travail → Solipass, Nantes Métropole → Solipass, Solipass → délégation; the MDE convention ended');
   const cell = (a, b) => d.matrix.find((m) => m.kind === a && m.other_kind === b)?.links ?? 0;
   assert.equal(cell('aci', 'france_travail'), 1);
