@@ -997,11 +997,19 @@ FollowUp follow_up_of(Date entry, int cadence, std::span<const InteractionAttemp
 void refresh_follow_up(db::Connection& db, std::int64_t participant_id) {
   const auto attempts = attempts_of(db, participant_id);
   auto enrolments = db.query(
-      "SELECT e.id, e.entry_date, pr.cadence_days FROM enrolments e JOIN programmes pr ON pr.id = e.programme_id "
+      "SELECT e.id, e.entry_date, pr.cadence_days, e.last_reached_on, e.failed_streak, e.next_due_on, "
+      "e.unreachable_on FROM enrolments e JOIN programmes pr ON pr.id = e.programme_id "
       "WHERE e.participant_id = ? AND e.status <> 'exited'",
       {participant_id});
   for (auto& row : enrolments.rows) {
     const FollowUp f = follow_up(date_or(row.text(1), Date{}), static_cast<int>(row.integer(2)), attempts);
+    // A row left as it was is not written again (a second call the same day,
+    // say): fewer pages in the write-ahead log, no index entry moved.
+    const auto text_or_empty = [&](int c) { return row.is_null(c) ? std::string() : row.text(c); };
+    if (text_or_empty(3) == (f.last_reached ? format_date(*f.last_reached) : "") &&
+        row.integer(4) == f.failed_streak && text_or_empty(5) == format_date(f.next_due) &&
+        text_or_empty(6) == (f.unreachable_on ? format_date(*f.unreachable_on) : ""))
+      continue;
     db.query(
         "UPDATE enrolments SET last_reached_on = ?, failed_streak = ?, next_due_on = ?, unreachable_on = ? "
         "WHERE id = ?",
@@ -1017,9 +1025,12 @@ std::expected<std::int64_t, web::Errors> log_interaction(db::Connection& db, std
   if (!errors.empty()) return std::unexpected(std::move(errors));
   // Locks the participant's row (PostgreSQL) so that two interactions logged at
   // once are both counted by the last recomputation; SQLite's write lock
-  // already serialises them. Tells an unknown participant too.
-  if (db.query("UPDATE participants SET updated_at = updated_at WHERE id = ?", {participant_id}).affected == 0)
-    return std::unexpected(one_error("participant_id", "Cette personne n'existe pas."));
+  // already serialises them (a read is enough there). Tells an unknown participant too.
+  const bool exists =
+      db.engine() == db::Engine::postgres
+          ? db.query("UPDATE participants SET updated_at = updated_at WHERE id = ?", {participant_id}).affected > 0
+          : !db.query("SELECT 1 FROM participants WHERE id = ?", {participant_id}).empty();
+  if (!exists) return std::unexpected(one_error("participant_id", "Cette personne n'existe pas."));
   const std::string level = text::trim(in.level);
   auto r = db.query(
       "INSERT INTO interactions (participant_id, at, channel, outcome, level, notes, author_id, created_at) "

@@ -250,6 +250,29 @@ test('enrolment: transfer to a colleague, shown in the file and the timeline; un
   assert.ok(e.body.history.some((h) => h.kind === 'transfer' && h.from === String(me) && h.to === colleague[1]));
 });
 
+test('a referent account added from the command line is offered at once on a file; disabled, no longer', async () => {
+  // The lists of referents and partners are kept by the server between pages
+  // and renewed when the directory changes, whoever changes it (here another process).
+  const p = await newPerson('Nouvelle-Référente');
+  const enrolSelect = (html) => html.match(/<select id="f-e-referent_id"[\s\S]*?<\/select>/)[0];
+  const transferSelect = (html) => enrolmentCard(html, p.eid).match(/<select id="f-t\d+-referent_id"[\s\S]*?<\/select>/)[0];
+  let html = await (await referentPage.get(p.page)).text();
+  assert.ok(!enrolSelect(html).includes('Inès Garnier'));
+  const email = 'ines.garnier@plie-paris.fr';
+  const added = await server.cli(['user', 'add', email, '--name', 'Inès Garnier', '--role', 'referent',
+    '--org', String(ids[DEMO.plie]), '--password-stdin'], 'un mot de passe solide\n');
+  assert.equal(added.code, 0, added.stderr);
+  html = await (await referentPage.get(p.page)).text();
+  assert.match(enrolSelect(html), /<option value="\d+">Inès Garnier<\/option>/);
+  assert.match(transferSelect(html), /<option value="\d+">Inès Garnier<\/option>/);
+  const disabled = await server.cli(['user', 'disable', email]);
+  assert.equal(disabled.code, 0, disabled.stderr);
+  html = await (await referentPage.get(p.page)).text();
+  assert.ok(!enrolSelect(html).includes('Inès Garnier'));
+  assert.ok(!transferSelect(html).includes('Inès Garnier'));
+  assert.match(enrolSelect(html), new RegExp(`<option value="\\d+">${COLLEAGUE_NAME}</option>`), 'the others still offered');
+});
+
 // ---- Steps, assessments, resources ---------------------------------------------------------------
 
 test('steps: added and shown; an end before the start refused with the input kept', async () => {

@@ -2,6 +2,7 @@
 // the server named by PASSERELLE_TEST_PG (each test in its own schema).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <cctype>
 #include <chrono>
@@ -14,6 +15,7 @@
 
 #include "core/db/batch.hpp"
 #include "core/db/database.hpp"
+#include "core/db/stamped_cache.hpp"
 #include "core/embedded.hpp"
 
 namespace {
@@ -349,6 +351,51 @@ TEST_P(DbTest, AcquireWaitsForARelease) {
   EXPECT_TRUE(acquires_within(*single, 5s, [] {}));
 }
 
+// SQLite keeps one connection for requests that write, lent to one at a time;
+// the reading pool stays free meanwhile. PostgreSQL lends any pooled connection.
+TEST_P(DbTest, TheWritersConnectionIsLentToOneRequestAtATime) {
+  {
+    auto c = db_->acquire();
+    script(*c, "CREATE TABLE note (id {{pk}}, body TEXT)");
+  }
+  std::optional<db::Lease> writer = db_->acquire_for_write();
+  (*writer)->query("INSERT INTO note (body) VALUES (?)", {"première"});
+  std::promise<void> got;
+  auto future = got.get_future();
+  std::thread second([&] {
+    db::Lease lease = db_->acquire_for_write();
+    lease->query("INSERT INTO note (body) VALUES (?)", {"seconde"});
+    got.set_value();
+  });
+  const bool at_once = future.wait_for(300ms) == std::future_status::ready;
+  {
+    auto reader = db_->acquire();  // readers are not held up
+    EXPECT_GE(count(*reader, "note"), 1);
+  }
+  writer.reset();
+  second.join();
+  EXPECT_EQ(at_once, pg()) << "SQLite: the second writer waits for the first";
+  auto c = db_->acquire();
+  EXPECT_EQ(count(*c, "note"), 2);
+}
+
+TEST_P(DbTest, AWriterLeaseGivenBackInsideATransactionIsRolledBackAndLentAgain) {
+  {
+    auto c = db_->acquire();
+    script(*c, "CREATE TABLE note (id {{pk}}, body TEXT)");
+  }
+  {
+    auto w = db_->acquire_for_write();
+    w->begin();
+    w->query("INSERT INTO note (body) VALUES (?)", {"abandonnée"});
+  }  // given back mid-transaction (an exception skipped the guard)
+  auto w = db_->acquire_for_write();
+  db::Transaction tx(*w);
+  w->query("INSERT INTO note (body) VALUES (?)", {"gardée"});
+  tx.commit();
+  EXPECT_EQ(count(*w, "note"), 1);
+}
+
 TEST_P(DbTest, AssigningALeaseReturnsTheConnectionItHeld) {
   auto two = db::open(url_, 2);
   std::optional<db::Lease> a = two->acquire();
@@ -386,12 +433,23 @@ TEST_P(DbTest, ConcurrentWritersAllSucceed) {
 }
 
 TEST_P(DbTest, MigrateAppliesEachEmbeddedMigrationOnce) {
+  // NNNN_name.sqlite.sql / NNNN_name.postgres.sql: only the engine's own, named NNNN_name.
+  const std::string own = pg() ? ".postgres" : ".sqlite", other = pg() ? ".sqlite" : ".postgres";
   std::vector<std::string> expected;
+  bool saw_pair = false;
   for (const auto& f : passerelle::embedded::files()) {
-    if (f.path.starts_with("migrations/") && f.path.ends_with(".sql"))
-      expected.push_back(fs::path(f.path).stem().string());
+    if (!f.path.starts_with("migrations/") || !f.path.ends_with(".sql")) continue;
+    auto stem = fs::path(f.path).stem().string();
+    if (stem.ends_with(other)) continue;
+    if (stem.ends_with(own)) {
+      stem.resize(stem.size() - own.size());
+      saw_pair = true;
+    }
+    expected.push_back(stem);
   }
   std::sort(expected.begin(), expected.end());
+  EXPECT_TRUE(saw_pair) << "no engine-specific migration left to test";
+  EXPECT_TRUE(std::ranges::adjacent_find(expected) == expected.end()) << "a version applied twice";
 
   EXPECT_EQ(db::migrate(*db_), expected);
   EXPECT_TRUE(db::migrate(*db_).empty());
@@ -404,6 +462,40 @@ TEST_P(DbTest, MigrateAppliesEachEmbeddedMigrationOnce) {
     EXPECT_EQ(rows[i].integer(0), std::stoll(expected[i]));
     EXPECT_TRUE(is_iso_utc(rows[i].text(2))) << rows[i].text(2);
   }
+}
+
+// Migration 0015: the directory's stamp moves with every write to users (name,
+// disabled), user roles and organisations, whoever writes (triggers), and a list
+// kept under an older stamp is built again.
+TEST_P(DbTest, DirectoryStampMovesWithTheDirectoryAndRenewsKeptLists) {
+  db::migrate(*db_);
+  auto c = db_->acquire();
+  const auto s0 = db::change_stamp(*c, "directory");
+  c->query("INSERT INTO users (email, display_name, password_hash, created_at) VALUES (?, ?, ?, ?)",
+           {"awa.diallo@plie-nantes.fr", "Awa Diallo", "x", "2026-12-07T08:00:00Z"});
+  const auto s1 = db::change_stamp(*c, "directory");
+  EXPECT_GT(s1, s0);
+  c->query("UPDATE users SET password_hash = ? WHERE email = ?", {"y", "awa.diallo@plie-nantes.fr"});
+  EXPECT_EQ(db::change_stamp(*c, "directory"), s1) << "a password change does not touch the lists";
+  c->query("UPDATE users SET display_name = ? WHERE email = ?", {"Awa Diallo-Koné", "awa.diallo@plie-nantes.fr"});
+  const auto s2 = db::change_stamp(*c, "directory");
+  EXPECT_GT(s2, s1);
+
+  db::StampedCache<std::vector<std::string>> cache;
+  int builds = 0;
+  auto names = [&] {
+    ++builds;
+    std::vector<std::string> out;
+    for (auto& r : c->query("SELECT display_name FROM users ORDER BY id").rows) out.push_back(r.text(0));
+    return out;
+  };
+  EXPECT_EQ(cache.get("referents", db::change_stamp(*c, "directory"), names)->back(), "Awa Diallo-Koné");
+  EXPECT_EQ(cache.get("referents", db::change_stamp(*c, "directory"), names)->back(), "Awa Diallo-Koné");
+  EXPECT_EQ(builds, 1);
+  c->query("UPDATE users SET disabled = 1 WHERE email = ?", {"awa.diallo@plie-nantes.fr"});
+  c->query("UPDATE users SET display_name = ? WHERE email = ?", {"Awa Koné", "awa.diallo@plie-nantes.fr"});
+  EXPECT_EQ(cache.get("referents", db::change_stamp(*c, "directory"), names)->back(), "Awa Koné");
+  EXPECT_EQ(builds, 2);
 }
 
 TEST_P(DbTest, BackupCopiesALiveDatabase) {

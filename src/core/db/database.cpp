@@ -1,6 +1,7 @@
 // Engine-independent part of core/db: row accessors, leases, the `open`
 // factory, dialect tokens and the migration runner.
 #include "core/db/database.hpp"
+#include "core/db/stamped_cache.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -192,8 +193,11 @@ struct Migration {
   std::string_view sql;
 };
 
-// The embedded migrations/NNNN_name.sql files, in path order.
-std::vector<Migration> embedded_migrations() {
+// The embedded migrations/NNNN_name.sql files, in path order. A migration
+// that cannot be written in both dialects (triggers) comes as a pair,
+// NNNN_name.sqlite.sql and NNNN_name.postgres.sql: only the engine's own is
+// kept, under the name NNNN_name.
+std::vector<Migration> embedded_migrations(Engine engine) {
   std::vector<std::pair<std::string_view, std::string_view>> found;
   for (const auto& f : embedded::files()) {
     if (starts_with(f.path, "migrations/") && f.path.ends_with(".sql")) found.emplace_back(f.path, f.data);
@@ -204,6 +208,13 @@ std::vector<Migration> embedded_migrations() {
   std::set<std::int64_t> seen;
   for (const auto& [path, data] : found) {
     std::string stem = std::filesystem::path(path).stem().string();
+    for (auto [suffix, only] : {std::pair{".sqlite", Engine::sqlite}, std::pair{".postgres", Engine::postgres}}) {
+      if (stem.ends_with(suffix)) {
+        stem.resize(stem.size() - std::string_view(suffix).size());
+        if (only != engine) stem.clear();
+      }
+    }
+    if (stem.empty()) continue;
     std::int64_t version = 0;
     auto [end, ec] = std::from_chars(stem.data(), stem.data() + stem.size(), version);
     if (ec != std::errc() || end == stem.data())
@@ -264,7 +275,7 @@ bool apply(Connection& c, const Migration& m) {
 }  // namespace
 
 std::vector<std::string> migrate(Database& db) {
-  auto migrations = embedded_migrations();
+  auto migrations = embedded_migrations(db.engine());
   Lease lease = db.acquire();
   Connection& c = *lease;
   create_migrations_table(c);
@@ -278,6 +289,11 @@ std::vector<std::string> migrate(Database& db) {
     if (apply(c, m)) done.push_back(m.name);
   }
   return done;
+}
+
+std::int64_t change_stamp(Connection& c, std::string_view name) {
+  auto r = c.query("SELECT stamp FROM change_stamps WHERE name = ?", {std::string(name)});
+  return r.empty() ? 0 : r.rows[0].integer(0);
 }
 
 std::string without_index(const Connection& c, std::string_view column, bool numeric) {

@@ -127,6 +127,10 @@ class Database {
   virtual Lease acquire() = 0;
   // Borrows a connection if one is free or may be opened; never waits.
   virtual std::optional<Lease> try_acquire() = 0;
+  // Borrows the connection for requests that write (SQLite: one connection kept
+  // for them, used by one request at a time; others: any connection). See
+  // SqliteDatabase::acquire_for_write.
+  virtual Lease acquire_for_write() { return acquire(); }
   // For Lease only.
   virtual void release(std::unique_ptr<Connection> conn) = 0;
   // Online, consistent copy of a live database to `path` (SQLite only;

@@ -48,6 +48,9 @@ class Ctx {
   std::string route;  // pattern of the matched route, for metrics and logs (also when a handler throws)
 
   db::Connection& db();  // leased on first use, returned at the end of the request
+  // Called before the first db(): the request writes, it gets the database's
+  // connection for writes (db::Database::acquire_for_write).
+  void will_write() { writes_ = true; }
   // A second connection for work split over two threads (the national dashboard);
   // nothing when the pool has none free. Returned when the lease dies.
   std::optional<db::Lease> extra_connection() { return database_.try_acquire(); }
@@ -72,6 +75,7 @@ class Ctx {
   void parse_body();
   db::Database& database_;
   std::optional<db::Lease> lease_;
+  bool writes_ = false;
   bool parsed_ = false;
   std::vector<std::pair<std::string, std::string>> fields_;
   std::vector<std::pair<std::string, Upload>> files_;
