@@ -301,6 +301,35 @@ http::Response due_page(Ctx& ctx, const FormState* state, int status) {
   const bool own = referent_id == ctx.user().id;
   std::string back = own ? "/accompagnement" : fmt::format("/accompagnement?referent={}", referent_id);
   auto now = now_local();
+  // Every row but one with errors gets the same blank quick-contact form: drawn
+  // once with markers for the person, then copied with their id and name (the
+  // forms were two thirds of the page's rendering, callgrind).
+  json::object blank = contact_form_json(now, nullptr);
+  blank["id"] = "\x01";
+  blank["name"] = "\x02";
+  blank["back"] = back;
+  blank["csrf"] = ctx.principal->csrf_token;
+  const std::string blank_form = web::render_fragment("partials/followup_due_form", std::move(blank));
+  std::vector<std::string_view> pieces;  // the text between markers; markers[i] follows pieces[i]
+  std::vector<char> markers;
+  for (std::size_t from = 0;;) {
+    auto at = blank_form.find_first_of("\x01\x02", from);
+    pieces.emplace_back(blank_form.data() + from, (at == std::string::npos ? blank_form.size() : at) - from);
+    if (at == std::string::npos) break;
+    markers.push_back(blank_form[at]);
+    from = at + 1;
+  }
+  auto quick_form = [&](std::int64_t id, const std::string& name) {
+    const auto sid = std::to_string(id);
+    const auto sname = web::html_escape(name);
+    std::string out;
+    out.reserve(blank_form.size() + markers.size() * 32);
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      out += pieces[i];
+      if (i < markers.size()) out += markers[i] == '\x01' ? sid : sname;
+    }
+    return out;
+  };
   json::array items;
   std::map<std::string, std::int64_t> counts;
   for (auto& r : due_list(ctx.db(), referent_id, paris_today())) {
@@ -327,8 +356,13 @@ http::Response due_page(Ctx& ctx, const FormState* state, int status) {
     });
     // The row whose contact came back with errors has its own form; the others
     // find the blank one at the top of the data (Mustache looks up outwards).
-    if (mine) items.back().as_object()["form"] = contact_form_json(now, mine);
+    if (mine)
+      items.back().as_object()["form"] = contact_form_json(now, mine);
+    else
+      items.back().as_object()["quick_form"] = quick_form(r.participant_id, r.last_name + " " + r.first_name);
   }
+  const auto count = items.size();
+  const bool empty = items.empty();
   std::string summary;
   for (auto& s : kDueStatuses)
     if (s.code != "ok")
@@ -337,15 +371,14 @@ http::Response due_page(Ctx& ctx, const FormState* state, int status) {
                     {"own", own},
                     {"referent_name", referent_name},
                     {"referent_id", referent_id},
-                    {"items", items},
-                    {"count", items.size()},
-                    {"empty", items.empty()},
+                    {"items", std::move(items)},
+                    {"count", count},
+                    {"empty", empty},
                     {"summary", summary},
                     {"back", back},
                     {"today", web::french_date(format_date(paris_today()))},
                     {"is_supervisor", supervisor},
-                    {"referents", person_options(people, std::to_string(referent_id))},
-                    {"form", contact_form_json(now, nullptr)}};
+                    {"referents", person_options(people, std::to_string(referent_id))}};
   return web::page(ctx, "followup/due", std::move(data), status);
 }
 
