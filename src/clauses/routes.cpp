@@ -809,6 +809,99 @@ http::Response buyers_page(Ctx& ctx, const web::Errors& errors, int status) {
   return web::page(ctx, "clauses/buyers", std::move(data), status);
 }
 
+// ==== Dashboard (contracts by status, hours by modality and situation) ===========================
+
+struct Period {
+  std::string from, to;
+  web::Errors errors;
+};
+
+// ?du=&au= (ISO dates); by default from the first start of the scope's
+// contracts up to today. Bad dates are reported and the default is shown.
+Period period_of(Ctx& ctx) {
+  Period p;
+  const auto now = followup::format_date(today());
+  p.from = ctx.req.query("du");
+  p.to = ctx.req.query("au");
+  if (!p.from.empty() && !followup::parse_date(p.from))
+    p.errors.push_back({"du", "Cette date n'est pas valide : saisissez-la au format AAAA-MM-JJ (exemple : 2020-03-01)."});
+  if (!p.to.empty() && !followup::parse_date(p.to))
+    p.errors.push_back({"au", "Cette date n'est pas valide : saisissez-la au format AAAA-MM-JJ (exemple : 2020-06-30)."});
+  if (p.errors.empty() && !p.from.empty() && !p.to.empty() && p.to < p.from)
+    p.errors.push_back({"au", "La fin de la période ne peut pas précéder son début."});
+  if (!p.errors.empty() || p.to.empty()) p.to = now;
+  if (!p.errors.empty() || p.from.empty()) {
+    p.from = first_contract_start(ctx.db(), scope_of(ctx));
+    if (p.from.empty() || p.from > p.to) p.from = p.to;
+  }
+  return p;
+}
+
+template <class Table>
+json::object breakdown_json(const Table& table, const std::vector<HoursBreakdown>& rows) {
+  json::array items, labels, values;
+  for (auto& h : rows) {
+    items.push_back(json::object{{"label", s(label_of(table, h.code))},
+                                 {"entries", h.entries},
+                                 {"hours", format_hours(h.minutes)},
+                                 {"counted", format_hours(h.counted_minutes)}});
+    labels.push_back(json::string(label_of(table, h.code)));
+    values.push_back(static_cast<double>(h.minutes * 100 / 60) / 100.0);  // hours, two decimals, for the chart
+  }
+  return {{"items", items}, {"any", !items.empty()}, {"labels", json::serialize(labels)}, {"values", json::serialize(values)}};
+}
+
+http::Response dashboard_page(Ctx& ctx, const std::string& format) {
+  auto period = period_of(ctx);
+  auto d = dashboard(ctx.db(), scope_of(ctx), period.from, period.to);
+  if (!format.empty()) {
+    std::vector<std::vector<std::string>> rows{{"indicateur", "detail", "valeur", "heures_declarees", "heures_validees"}};
+    rows.push_back({"Période", "", period.from + " – " + period.to, "", ""});
+    rows.push_back({"Marchés en exécution sur la période", "", std::to_string(d.contracts), "", ""});
+    for (auto& [code, n] : d.contracts_by_status)
+      rows.push_back({"Marchés par statut (fin de période)", s(label_of(kContractStatuses, code)), std::to_string(n), "", ""});
+    rows.push_back({"Heures exigées des marchés en exécution", "", "", hours_decimal(d.required_minutes), ""});
+    rows.push_back({"Heures déclarées (lignes)", "", std::to_string(d.entries), hours_decimal(d.minutes),
+                    hours_decimal(d.counted_minutes)});
+    rows.push_back({"Heures à examiner", "", "", hours_decimal(d.pending_minutes), ""});
+    for (auto& h : d.by_modality)
+      rows.push_back({"Heures par modalité", s(label_of(kModalities, h.code)), std::to_string(h.entries),
+                      hours_decimal(h.minutes), hours_decimal(h.counted_minutes)});
+    for (auto& h : d.by_situation)
+      rows.push_back({"Heures par situation", s(label_of(kSituations, h.code)), std::to_string(h.entries),
+                      hours_decimal(h.minutes), hours_decimal(h.counted_minutes)});
+    return web::download(ctx, "clauses_dashboard", "Clauses", fmt::format("clauses-{}-{}", period.from, period.to), format,
+                         rows);
+  }
+  json::array statuses, status_labels, status_values;
+  for (auto& [code, n] : d.contracts_by_status) {
+    statuses.push_back(json::object{{"label", s(label_of(kContractStatuses, code))}, {"count", n}});
+    status_labels.push_back(json::string(label_of(kContractStatuses, code)));
+    status_values.push_back(n);
+  }
+  json::array figures{
+      json::object{{"label", "Marchés en exécution sur la période"}, {"value", std::to_string(d.contracts)}},
+      json::object{{"label", "Heures d'insertion exigées de ces marchés"}, {"value", format_hours(d.required_minutes)}},
+      json::object{{"label", "Heures déclarées pour les mois de la période"}, {"value", format_hours(d.minutes)}},
+      json::object{{"label", "dont heures validées (comptées)"}, {"value", format_hours(d.counted_minutes)}},
+      json::object{{"label", "dont heures à examiner"}, {"value", format_hours(d.pending_minutes)}}};
+  json::object data{{"title", "Tableau de bord des clauses sociales"},
+                    {"from", period.from},
+                    {"to", period.to},
+                    {"period", fr_date(period.from) + " au " + fr_date(period.to)},
+                    {"to_fr", fr_date(period.to)},
+                    {"figures", figures},
+                    {"statuses", statuses},
+                    {"has_statuses", !statuses.empty()},
+                    {"status_labels", json::serialize(status_labels)},
+                    {"status_values", json::serialize(status_values)},
+                    {"modalities", breakdown_json(kModalities, d.by_modality)},
+                    {"situations", breakdown_json(kSituations, d.by_situation)},
+                    {"export_query", fmt::format("du={}&au={}", period.from, period.to)}};
+  for (auto& [k, v] : web::errors_json(period.errors)) data[k] = v;
+  return web::page(ctx, "clauses/dashboard", std::move(data));
+}
+
 }  // namespace
 
 void register_routes(web::App& app) {
@@ -819,6 +912,9 @@ void register_routes(web::App& app) {
   app.route("GET", "/marches/export.csv", writers, [](Ctx& ctx) { return export_contracts(ctx, "csv"); });
   app.route("GET", "/marches/export.xlsx", writers, [](Ctx& ctx) { return export_contracts(ctx, "xlsx"); });
   app.route("POST", "/marches/statut", writers, [](Ctx& ctx) { return bulk_status_route(ctx); });
+  app.route("GET", "/marches/tableau-de-bord", writers, [](Ctx& ctx) { return dashboard_page(ctx, ""); });
+  app.route("GET", "/marches/tableau-de-bord/export.csv", writers, [](Ctx& ctx) { return dashboard_page(ctx, "csv"); });
+  app.route("GET", "/marches/tableau-de-bord/export.xlsx", writers, [](Ctx& ctx) { return dashboard_page(ctx, "xlsx"); });
   app.route("GET", "/marches/nouveau", writers, [](Ctx& ctx) {
     return contract_form(ctx, "/marches", "Nouveau marché",
                          json::object{{"hours_mode", "computed"}, {"labour_share", "40"}, {"insertion_rate", "5"},

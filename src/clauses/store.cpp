@@ -1256,4 +1256,85 @@ std::vector<GroupProgress> progress_by_holder(db::Connection& db, const Scope& s
   return group_progress(db, scope, "ho.id", "ho.name", "JOIN organisations ho ON ho.id = c.holder_organisation_id", limit);
 }
 
+// --- Dashboard --------------------------------------------------------------------------------------------------
+
+namespace {
+
+// The rows of `totals` in the order of the code table; codes outside it last.
+template <class Table>
+std::vector<HoursBreakdown> in_table_order(const Table& table, std::map<std::string, HoursBreakdown>& totals) {
+  std::vector<HoursBreakdown> out;
+  for (auto& row : table) {
+    auto it = totals.find(std::string(row.code));
+    if (it == totals.end()) continue;
+    out.push_back(std::move(it->second));
+    totals.erase(it);
+  }
+  for (auto& [code, t] : totals) out.push_back(std::move(t));
+  return out;
+}
+
+}  // namespace
+
+Dashboard dashboard(db::Connection& db, const Scope& scope, const std::string& from, const std::string& to) {
+  Dashboard out;
+  {
+    // The status on the last day: the last history row in effect by then.
+    db::Params params{to};
+    auto sql = "SELECT status_then, COUNT(*), SUM(required_minutes) FROM (SELECT COALESCE((SELECT e.to_status FROM "
+               "contract_status_events e WHERE e.contract_id = c.id AND e.effective_on <= ? ORDER BY e.effective_on DESC, "
+               "e.id DESC LIMIT 1), c.status) AS status_then, c.required_minutes FROM public_contracts c "
+               "JOIN organisations o ON o.id = c.organisation_id WHERE " +
+               scope_sql(scope, params) + " AND c.start_date <= ? AND c.end_date >= ?) x GROUP BY status_then";
+    params.emplace_back(to);
+    params.emplace_back(from);
+    std::map<std::string, std::int64_t> counts;
+    for (auto& r : db.query(sql, params).rows) {
+      counts[r.text(0)] = r.integer(1);
+      out.contracts += r.integer(1);
+      out.required_minutes += r.integer(2);
+    }
+    for (auto& st : kContractStatuses)
+      if (auto it = counts.find(std::string(st.code)); it != counts.end()) {
+        out.contracts_by_status.emplace_back(it->first, it->second);
+        counts.erase(it);
+      }
+    for (auto& [code, n] : counts) out.contracts_by_status.emplace_back(code, n);
+  }
+  db::Params params;
+  auto sql = "SELECT h.modality, h.situation, COUNT(*), SUM(h.minutes), "
+             "SUM(CASE WHEN h.counted = 1 THEN h.minutes ELSE 0 END), "
+             "SUM(CASE WHEN h.review_status = 'pending' THEN h.minutes ELSE 0 END) "
+             "FROM insertion_hours h JOIN public_contracts c ON c.id = h.contract_id "
+             "JOIN organisations o ON o.id = c.organisation_id WHERE " +
+             scope_sql(scope, params) + " AND h.month >= ? AND h.month <= ? GROUP BY h.modality, h.situation";
+  params.emplace_back(from.substr(0, 7));
+  params.emplace_back(to.substr(0, 7));
+  std::map<std::string, HoursBreakdown> modalities, situations;
+  for (auto& r : db.query(sql, params).rows) {
+    auto entries = r.integer(2), minutes = r.integer(3), counted = r.integer(4);
+    for (auto [totals, code] : {std::pair{&modalities, r.text(0)}, std::pair{&situations, r.text(1)}}) {
+      auto& t = (*totals)[code];
+      t.code = code;
+      t.entries += entries;
+      t.minutes += minutes;
+      t.counted_minutes += counted;
+    }
+    out.entries += entries;
+    out.minutes += minutes;
+    out.counted_minutes += counted;
+    out.pending_minutes += r.integer(5);
+  }
+  out.by_modality = in_table_order(kModalities, modalities);
+  out.by_situation = in_table_order(kSituations, situations);
+  return out;
+}
+
+std::string first_contract_start(db::Connection& db, const Scope& scope) {
+  db::Params params;
+  auto sql = "SELECT MIN(c.start_date) FROM public_contracts c JOIN organisations o ON o.id = c.organisation_id WHERE " +
+             scope_sql(scope, params);
+  return db.query(sql, params).rows.at(0).text(0);
+}
+
 }  // namespace passerelle::clauses

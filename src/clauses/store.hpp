@@ -283,4 +283,26 @@ struct GroupProgress {
 std::vector<GroupProgress> progress_by_buyer(db::Connection& db, const Scope& scope);
 std::vector<GroupProgress> progress_by_holder(db::Connection& db, const Scope& scope, int limit = 100);
 
+// --- Dashboard (issue 4: contracts by status, hours by modality and situation) ----------------
+
+struct HoursBreakdown {
+  std::string code;  // a modality or a situation
+  std::int64_t entries = 0, minutes = 0, counted_minutes = 0;
+};
+
+struct Dashboard {
+  // Contracts of the scope in execution during the period (start on or before
+  // its end, end on or after its start), by their status on the period's last
+  // day as the dated history tells it, in the order of kContractStatuses.
+  std::int64_t contracts = 0, required_minutes = 0;
+  std::vector<std::pair<std::string, std::int64_t>> contracts_by_status;
+  // Hours entries of the scope's contracts for the months of the period.
+  std::int64_t entries = 0, minutes = 0, counted_minutes = 0, pending_minutes = 0;
+  std::vector<HoursBreakdown> by_modality, by_situation;  // codes with entries, in the order of their tables
+};
+// `from` and `to` are ISO dates, both included.
+Dashboard dashboard(db::Connection& db, const Scope& scope, const std::string& from, const std::string& to);
+// The first start date of the scope's contracts ("" when it has none): the default start of the period.
+std::string first_contract_start(db::Connection& db, const Scope& scope);
+
 }  // namespace passerelle::clauses
