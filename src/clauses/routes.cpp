@@ -445,13 +445,53 @@ http::Response contract_page_route(Ctx& ctx, const Contract& c, const FormState*
                                    {"new_end_date", fr_date(e.new_end_date)},
                                    {"user", e.user_name},
                                    {"at", web::french_datetime(e.at)}});
-  json::array entries;
-  for (auto& e : hours_of(ctx.db(), c.id, 300)) entries.push_back(entry_json(e));
+  auto monthly = monthly_totals(ctx.db(), c.id);
   json::array months;
-  for (auto& m : monthly_totals(ctx.db(), c.id))
+  for (auto& m : monthly)
     months.push_back(json::object{{"month", format_month_fr(m.month)},
                                   {"counted", format_hours(m.counted_minutes)},
                                   {"other", format_hours(m.other_minutes)}});
+  // The entries, a page at a time, of one month or situation if asked.
+  web::Errors filter_errors;
+  HoursFilter hf;
+  hf.limit = kPageSize;
+  hf.month = ctx.req.query("mois");
+  if (!hf.month.empty() && !parse_month(hf.month)) {
+    filter_errors.push_back({"mois", "Ce mois n'est pas valide : choisissez-le dans la liste."});
+    hf.month.clear();
+  }
+  hf.situation = ctx.req.query("situation");
+  if (!hf.situation.empty() && !find_code(kSituations, hf.situation)) {
+    filter_errors.push_back({"situation", "Cette situation n'existe pas : choisissez-la dans la liste."});
+    hf.situation.clear();
+  }
+  if (auto after = to_id(ctx.req.query("apres_id")); after && parse_month(ctx.req.query("apres"))) {
+    hf.after_id = *after;
+    hf.after_month = ctx.req.query("apres");
+  }
+  auto page_entries = hours_page(ctx.db(), c.id, hf);
+  json::array entries;
+  for (auto& e : page_entries) entries.push_back(entry_json(e));
+  std::string keep;
+  if (!hf.month.empty()) keep += "mois=" + hf.month;
+  if (!hf.situation.empty()) keep += (keep.empty() ? "" : "&") + std::string("situation=") + hf.situation;
+  std::string next;
+  if (static_cast<int>(page_entries.size()) == hf.limit)
+    next = fmt::format("/marches/{}?{}{}apres={}&apres_id={}#heures", c.id, keep, keep.empty() ? "" : "&",
+                       page_entries.back().month, page_entries.back().id);
+  json::array month_options;
+  for (auto it = monthly.rbegin(); it != monthly.rend(); ++it)
+    month_options.push_back(json::object{{"code", it->month}, {"label", format_month_fr(it->month)}, {"selected", it->month == hf.month}});
+  const auto entries_total = count_hours(ctx.db(), c.id, hf);
+  json::object hours_list{{"month_options", month_options},
+                          {"situation_options", options(kSituations, hf.situation)},
+                          {"total", entries_total},
+                          {"filtered", !hf.month.empty() || !hf.situation.empty()},
+                          {"paged", hf.after_id > 0},
+                          {"next", next},
+                          {"first", fmt::format("/marches/{}{}{}#heures", c.id, keep.empty() ? "" : "?", keep)},
+                          {"all", fmt::format("/marches/{}#heures", c.id)}};
+  for (auto& [k, v] : web::errors_json(filter_errors)) hours_list[k] = v;
   json::array transitions;
   for (auto t : transitions_from(c.status))
     transitions.push_back(json::object{{"code", t}, {"label", s(label_of(kContractTransitions, t))},
@@ -504,6 +544,7 @@ http::Response contract_page_route(Ctx& ctx, const Contract& c, const FormState*
       {"history", history},
       {"entries", entries},
       {"no_entries", entries.empty()},
+      {"hours_list", hours_list},
       {"has_months", !months.empty()},
       {"months", months},
       {"transitions", transitions},

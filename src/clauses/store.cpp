@@ -679,6 +679,46 @@ std::vector<HoursEntry> hours_of(db::Connection& db, std::int64_t contract_id, i
   return out;
 }
 
+namespace {
+
+std::string hours_where(std::int64_t contract_id, const HoursFilter& f, db::Params& params) {
+  std::string sql = " WHERE h.contract_id = ?";
+  params.emplace_back(contract_id);
+  if (!f.month.empty()) {
+    sql += " AND h.month = ?";
+    params.emplace_back(f.month);
+  }
+  if (!f.situation.empty()) {
+    sql += " AND h.situation = ?";
+    params.emplace_back(f.situation);
+  }
+  return sql;
+}
+
+}  // namespace
+
+std::vector<HoursEntry> hours_page(db::Connection& db, std::int64_t contract_id, const HoursFilter& f) {
+  db::Params params;
+  auto sql = std::string("SELECT ") + kHoursColumns + kHoursFrom + hours_where(contract_id, f, params);
+  if (f.after_id > 0) {
+    sql += " AND (h.month < ? OR (h.month = ? AND h.id < ?))";
+    params.emplace_back(f.after_month);
+    params.emplace_back(f.after_month);
+    params.emplace_back(f.after_id);
+  }
+  sql += " ORDER BY h.month DESC, h.id DESC LIMIT ?";
+  params.emplace_back(std::clamp(f.limit, 1, 1000));
+  std::vector<HoursEntry> out;
+  for (auto& r : db.query(sql, params).rows) out.push_back(read_hours(r));
+  return out;
+}
+
+std::int64_t count_hours(db::Connection& db, std::int64_t contract_id, const HoursFilter& f) {
+  db::Params params;
+  auto sql = "SELECT COUNT(*) FROM insertion_hours h" + hours_where(contract_id, f, params);
+  return db.query(sql, params).rows.at(0).integer(0);
+}
+
 std::optional<HoursEntry> get_hours(db::Connection& db, const Scope& scope, std::int64_t id) {
   db::Params params{id};
   auto sql = std::string("SELECT ") + kHoursColumns + kHoursFrom +

@@ -145,6 +145,20 @@ std::expected<std::int64_t, web::Errors> add_hours(db::Connection& db, const Sco
                                                    const HoursInput& input,
                                                    std::optional<std::int64_t> user_id, std::string_view source = "form");
 std::vector<HoursEntry> hours_of(db::Connection& db, std::int64_t contract_id, int limit = 500);
+
+// One page of a contract's entries, the most recent month first (then the
+// newest entry), optionally of one month or one situation; keyset on the
+// last row shown (month, id).
+struct HoursFilter {
+  std::string month;      // "YYYY-MM", "" for all
+  std::string situation;  // a code of kSituations, "" for all
+  std::string after_month;
+  std::int64_t after_id = 0;
+  int limit = 50;
+};
+std::vector<HoursEntry> hours_page(db::Connection& db, std::int64_t contract_id, const HoursFilter& filter);
+// How many entries the filter selects (the keyset ignored).
+std::int64_t count_hours(db::Connection& db, std::int64_t contract_id, const HoursFilter& filter);
 std::optional<HoursEntry> get_hours(db::Connection& db, const Scope& scope, std::int64_t id);
 
 struct ReviewFilter {

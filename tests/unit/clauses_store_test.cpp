@@ -2,6 +2,10 @@
 // scope, status history and bulk changes, hours decided by the rule sets, the
 // review queue, a rule-set change with its preview and recompute, imports,
 // progress.
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "clauses/model.hpp"
 #include "clauses/store.hpp"
 #include "core/auth/auth.hpp"
@@ -399,6 +403,43 @@ TEST_P(ClausesStore, ContractsTableImportCreatesAndUpdatesWithALineReport) {
   apply_contracts_import(conn(), scope, again, facilitator);
   ContractFilter all;
   EXPECT_EQ(list_contracts(conn(), scope, all).size(), 2u);
+}
+
+TEST_P(ClausesStore, AContractsHoursArePagedNewestMonthFirstAndFilteredByMonthOrSituation) {
+  auto id = ok(create_contract(conn(), scope, contract_input("2020-DPE-0142", city_buyer), facilitator));
+  auto c = contract(id);
+  std::vector<std::pair<std::string, std::int64_t>> made;  // month, id
+  for (int i = 0; i < 11; ++i) {
+    auto month = fmt::format("2020-{:02d}", 3 + i % 3);
+    made.emplace_back(month, ok(add_hours(conn(), scope, c, hours(fmt::format("PERSONNE {}", i), month,
+                                                                i % 2 ? "telework" : "worked", "10"), facilitator)));
+  }
+  std::ranges::sort(made, [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second > b.second; });
+  HoursFilter f;
+  f.limit = 4;
+  std::vector<std::pair<std::string, std::int64_t>> walked;
+  for (int page = 0; page < 10; ++page) {
+    auto rows = hours_page(conn(), id, f);
+    for (auto& e : rows) walked.emplace_back(e.month, e.id);
+    if (static_cast<int>(rows.size()) < f.limit) break;
+    f.after_month = rows.back().month;
+    f.after_id = rows.back().id;
+  }
+  EXPECT_EQ(walked, made);  // every entry once, in order
+  EXPECT_EQ(count_hours(conn(), id, {}), 11);
+  HoursFilter april;
+  april.month = "2020-04";
+  auto rows = hours_page(conn(), id, april);
+  EXPECT_EQ(rows.size(), 4u);
+  for (auto& e : rows) EXPECT_EQ(e.month, "2020-04");
+  EXPECT_EQ(count_hours(conn(), id, april), 4);
+  HoursFilter telework;
+  telework.situation = "telework";
+  EXPECT_EQ(count_hours(conn(), id, telework), 5);
+  for (auto& e : hours_page(conn(), id, telework)) EXPECT_EQ(e.situation, "telework");
+  HoursFilter both = telework;
+  both.month = "2020-04";
+  EXPECT_EQ(count_hours(conn(), id, both), static_cast<std::int64_t>(hours_page(conn(), id, both).size()));
 }
 
 TEST_P(ClausesStore, DashboardCountsContractsByStatusOnThePeriodsLastDayAndHoursByModalityAndSituation) {
