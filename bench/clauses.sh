@@ -12,6 +12,9 @@
 #   5. curl: a rule-set change (new dates of effect for "état d'urgence sanitaire
 #      2020") that recomputes every entry, as the administrator;
 #   6. a table saved to bench/results/clauses-latest.md (and a timestamped copy).
+# BENCH_CL_REUSE=1 (SQLite): the generated database is kept as sqlite-SCALE.base.db
+# and copied instead of generated again on the next runs (the generation takes
+# minutes; the import and the recompute change the copy, never the kept base).
 # Targets (issue 4): progress page ≥ 0.1× nginx; import of 100,000 lines < 5 s;
 # recompute over 1,000,000 entries < 30 s (at 1/10 the entries are fewer: the
 # time is reported with the count, and scaled linearly for the verdict).
@@ -32,6 +35,7 @@ DURATION=${BENCH_DURATION:-10}
 WARMUP=${BENCH_WARMUP:-2}
 ENGINES=${BENCH_ENGINES:-sqlite postgresql}
 SCALES=${BENCH_CL_SCALES:-10}
+REUSE=${BENCH_CL_REUSE:-0}
 PASSWORD=passerelle-demo
 T_PAGE=0.1; T_IMPORT_MS=5000; T_RECOMPUTE_MS_PER_M=30000
 
@@ -155,10 +159,21 @@ run_one() {  # ENGINE SCALE
       psql -qAtX "postgresql://postgres@127.0.0.1:$PG_PORT/postgres" -c "CREATE DATABASE clauses_$scale" >/dev/null
       url=postgresql://postgres@127.0.0.1:$PG_PORT/clauses_$scale ;;
   esac
-  PASSERELLE_DATABASE=$url "$BIN" demo >"$WORK/gen-$key.log" 2>&1 || die "$key: demo failed"
-  t0=$(now_ms)
-  PASSERELLE_DATABASE=$url "$BIN" bench-data --contracts "$n" --hours "$m" >>"$WORK/gen-$key.log" 2>&1 || { cat "$WORK/gen-$key.log" >&2; die "$key: bench-data failed"; }
-  gen_ms=$(($(now_ms) - t0))
+  local kept=$WORK/sqlite-$scale.base.db
+  if [[ $engine == sqlite && $REUSE == 1 && -f $kept ]]; then
+    cp "$kept" "$url"; gen_ms=$(cat "$kept.gen_ms" 2>/dev/null || echo 0)
+    PASSERELLE_DATABASE=$url "$BIN" migrate >"$WORK/gen-$key.log" 2>&1 || die "$key: migrate failed"
+    say "$key: reusing $kept (BENCH_CL_REUSE=1)"
+  else
+    PASSERELLE_DATABASE=$url "$BIN" demo >"$WORK/gen-$key.log" 2>&1 || die "$key: demo failed"
+    t0=$(now_ms)
+    PASSERELLE_DATABASE=$url "$BIN" bench-data --contracts "$n" --hours "$m" >>"$WORK/gen-$key.log" 2>&1 || { cat "$WORK/gen-$key.log" >&2; die "$key: bench-data failed"; }
+    gen_ms=$(($(now_ms) - t0))
+    if [[ $engine == sqlite && $REUSE == 1 ]]; then
+      sqlite3 "$url" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+      cp "$url" "$kept.$$" && mv -f "$kept.$$" "$kept" && echo "$gen_ms" >"$kept.gen_ms"
+    fi
+  fi
   [[ $engine == postgresql ]] && sql postgresql "$url" "VACUUM ANALYZE" >/dev/null
   say "$key: bench-data $n contracts, $m hours entries in $gen_ms ms"
 

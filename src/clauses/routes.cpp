@@ -445,13 +445,53 @@ http::Response contract_page_route(Ctx& ctx, const Contract& c, const FormState*
                                    {"new_end_date", fr_date(e.new_end_date)},
                                    {"user", e.user_name},
                                    {"at", web::french_datetime(e.at)}});
-  json::array entries;
-  for (auto& e : hours_of(ctx.db(), c.id, 300)) entries.push_back(entry_json(e));
+  auto monthly = monthly_totals(ctx.db(), c.id);
   json::array months;
-  for (auto& m : monthly_totals(ctx.db(), c.id))
+  for (auto& m : monthly)
     months.push_back(json::object{{"month", format_month_fr(m.month)},
                                   {"counted", format_hours(m.counted_minutes)},
                                   {"other", format_hours(m.other_minutes)}});
+  // The entries, a page at a time, of one month or situation if asked.
+  web::Errors filter_errors;
+  HoursFilter hf;
+  hf.limit = kPageSize;
+  hf.month = ctx.req.query("mois");
+  if (!hf.month.empty() && !parse_month(hf.month)) {
+    filter_errors.push_back({"mois", "Ce mois n'est pas valide : choisissez-le dans la liste."});
+    hf.month.clear();
+  }
+  hf.situation = ctx.req.query("situation");
+  if (!hf.situation.empty() && !find_code(kSituations, hf.situation)) {
+    filter_errors.push_back({"situation", "Cette situation n'existe pas : choisissez-la dans la liste."});
+    hf.situation.clear();
+  }
+  if (auto after = to_id(ctx.req.query("apres_id")); after && parse_month(ctx.req.query("apres"))) {
+    hf.after_id = *after;
+    hf.after_month = ctx.req.query("apres");
+  }
+  auto page_entries = hours_page(ctx.db(), c.id, hf);
+  json::array entries;
+  for (auto& e : page_entries) entries.push_back(entry_json(e));
+  std::string keep;
+  if (!hf.month.empty()) keep += "mois=" + hf.month;
+  if (!hf.situation.empty()) keep += (keep.empty() ? "" : "&") + std::string("situation=") + hf.situation;
+  std::string next;
+  if (static_cast<int>(page_entries.size()) == hf.limit)
+    next = fmt::format("/marches/{}?{}{}apres={}&apres_id={}#heures", c.id, keep, keep.empty() ? "" : "&",
+                       page_entries.back().month, page_entries.back().id);
+  json::array month_options;
+  for (auto it = monthly.rbegin(); it != monthly.rend(); ++it)
+    month_options.push_back(json::object{{"code", it->month}, {"label", format_month_fr(it->month)}, {"selected", it->month == hf.month}});
+  const auto entries_total = count_hours(ctx.db(), c.id, hf);
+  json::object hours_list{{"month_options", month_options},
+                          {"situation_options", options(kSituations, hf.situation)},
+                          {"total", entries_total},
+                          {"filtered", !hf.month.empty() || !hf.situation.empty()},
+                          {"paged", hf.after_id > 0},
+                          {"next", next},
+                          {"first", fmt::format("/marches/{}{}{}#heures", c.id, keep.empty() ? "" : "?", keep)},
+                          {"all", fmt::format("/marches/{}#heures", c.id)}};
+  for (auto& [k, v] : web::errors_json(filter_errors)) hours_list[k] = v;
   json::array transitions;
   for (auto t : transitions_from(c.status))
     transitions.push_back(json::object{{"code", t}, {"label", s(label_of(kContractTransitions, t))},
@@ -504,6 +544,7 @@ http::Response contract_page_route(Ctx& ctx, const Contract& c, const FormState*
       {"history", history},
       {"entries", entries},
       {"no_entries", entries.empty()},
+      {"hours_list", hours_list},
       {"has_months", !months.empty()},
       {"months", months},
       {"transitions", transitions},
@@ -809,6 +850,99 @@ http::Response buyers_page(Ctx& ctx, const web::Errors& errors, int status) {
   return web::page(ctx, "clauses/buyers", std::move(data), status);
 }
 
+// ==== Dashboard (contracts by status, hours by modality and situation) ===========================
+
+struct Period {
+  std::string from, to;
+  web::Errors errors;
+};
+
+// ?du=&au= (ISO dates); by default from the first start of the scope's
+// contracts up to today. Bad dates are reported and the default is shown.
+Period period_of(Ctx& ctx) {
+  Period p;
+  const auto now = followup::format_date(today());
+  p.from = ctx.req.query("du");
+  p.to = ctx.req.query("au");
+  if (!p.from.empty() && !followup::parse_date(p.from))
+    p.errors.push_back({"du", "Cette date n'est pas valide : saisissez-la au format AAAA-MM-JJ (exemple : 2020-03-01)."});
+  if (!p.to.empty() && !followup::parse_date(p.to))
+    p.errors.push_back({"au", "Cette date n'est pas valide : saisissez-la au format AAAA-MM-JJ (exemple : 2020-06-30)."});
+  if (p.errors.empty() && !p.from.empty() && !p.to.empty() && p.to < p.from)
+    p.errors.push_back({"au", "La fin de la période ne peut pas précéder son début."});
+  if (!p.errors.empty() || p.to.empty()) p.to = now;
+  if (!p.errors.empty() || p.from.empty()) {
+    p.from = first_contract_start(ctx.db(), scope_of(ctx));
+    if (p.from.empty() || p.from > p.to) p.from = p.to;
+  }
+  return p;
+}
+
+template <class Table>
+json::object breakdown_json(const Table& table, const std::vector<HoursBreakdown>& rows) {
+  json::array items, labels, values;
+  for (auto& h : rows) {
+    items.push_back(json::object{{"label", s(label_of(table, h.code))},
+                                 {"entries", h.entries},
+                                 {"hours", format_hours(h.minutes)},
+                                 {"counted", format_hours(h.counted_minutes)}});
+    labels.push_back(json::string(label_of(table, h.code)));
+    values.push_back(static_cast<double>(h.minutes * 100 / 60) / 100.0);  // hours, two decimals, for the chart
+  }
+  return {{"items", items}, {"any", !items.empty()}, {"labels", json::serialize(labels)}, {"values", json::serialize(values)}};
+}
+
+http::Response dashboard_page(Ctx& ctx, const std::string& format) {
+  auto period = period_of(ctx);
+  auto d = dashboard(ctx.db(), scope_of(ctx), period.from, period.to);
+  if (!format.empty()) {
+    std::vector<std::vector<std::string>> rows{{"indicateur", "detail", "valeur", "heures_declarees", "heures_validees"}};
+    rows.push_back({"Période", "", period.from + " – " + period.to, "", ""});
+    rows.push_back({"Marchés en exécution sur la période", "", std::to_string(d.contracts), "", ""});
+    for (auto& [code, n] : d.contracts_by_status)
+      rows.push_back({"Marchés par statut (fin de période)", s(label_of(kContractStatuses, code)), std::to_string(n), "", ""});
+    rows.push_back({"Heures exigées des marchés en exécution", "", "", hours_decimal(d.required_minutes), ""});
+    rows.push_back({"Heures déclarées (lignes)", "", std::to_string(d.entries), hours_decimal(d.minutes),
+                    hours_decimal(d.counted_minutes)});
+    rows.push_back({"Heures à examiner", "", "", hours_decimal(d.pending_minutes), ""});
+    for (auto& h : d.by_modality)
+      rows.push_back({"Heures par modalité", s(label_of(kModalities, h.code)), std::to_string(h.entries),
+                      hours_decimal(h.minutes), hours_decimal(h.counted_minutes)});
+    for (auto& h : d.by_situation)
+      rows.push_back({"Heures par situation", s(label_of(kSituations, h.code)), std::to_string(h.entries),
+                      hours_decimal(h.minutes), hours_decimal(h.counted_minutes)});
+    return web::download(ctx, "clauses_dashboard", "Clauses", fmt::format("clauses-{}-{}", period.from, period.to), format,
+                         rows);
+  }
+  json::array statuses, status_labels, status_values;
+  for (auto& [code, n] : d.contracts_by_status) {
+    statuses.push_back(json::object{{"label", s(label_of(kContractStatuses, code))}, {"count", n}});
+    status_labels.push_back(json::string(label_of(kContractStatuses, code)));
+    status_values.push_back(n);
+  }
+  json::array figures{
+      json::object{{"label", "Marchés en exécution sur la période"}, {"value", std::to_string(d.contracts)}},
+      json::object{{"label", "Heures d'insertion exigées de ces marchés"}, {"value", format_hours(d.required_minutes)}},
+      json::object{{"label", "Heures déclarées pour les mois de la période"}, {"value", format_hours(d.minutes)}},
+      json::object{{"label", "dont heures validées (comptées)"}, {"value", format_hours(d.counted_minutes)}},
+      json::object{{"label", "dont heures à examiner"}, {"value", format_hours(d.pending_minutes)}}};
+  json::object data{{"title", "Tableau de bord des clauses sociales"},
+                    {"from", period.from},
+                    {"to", period.to},
+                    {"period", fr_date(period.from) + " au " + fr_date(period.to)},
+                    {"to_fr", fr_date(period.to)},
+                    {"figures", figures},
+                    {"statuses", statuses},
+                    {"has_statuses", !statuses.empty()},
+                    {"status_labels", json::serialize(status_labels)},
+                    {"status_values", json::serialize(status_values)},
+                    {"modalities", breakdown_json(kModalities, d.by_modality)},
+                    {"situations", breakdown_json(kSituations, d.by_situation)},
+                    {"export_query", fmt::format("du={}&au={}", period.from, period.to)}};
+  for (auto& [k, v] : web::errors_json(period.errors)) data[k] = v;
+  return web::page(ctx, "clauses/dashboard", std::move(data));
+}
+
 }  // namespace
 
 void register_routes(web::App& app) {
@@ -819,6 +953,9 @@ void register_routes(web::App& app) {
   app.route("GET", "/marches/export.csv", writers, [](Ctx& ctx) { return export_contracts(ctx, "csv"); });
   app.route("GET", "/marches/export.xlsx", writers, [](Ctx& ctx) { return export_contracts(ctx, "xlsx"); });
   app.route("POST", "/marches/statut", writers, [](Ctx& ctx) { return bulk_status_route(ctx); });
+  app.route("GET", "/marches/tableau-de-bord", writers, [](Ctx& ctx) { return dashboard_page(ctx, ""); });
+  app.route("GET", "/marches/tableau-de-bord/export.csv", writers, [](Ctx& ctx) { return dashboard_page(ctx, "csv"); });
+  app.route("GET", "/marches/tableau-de-bord/export.xlsx", writers, [](Ctx& ctx) { return dashboard_page(ctx, "xlsx"); });
   app.route("GET", "/marches/nouveau", writers, [](Ctx& ctx) {
     return contract_form(ctx, "/marches", "Nouveau marché",
                          json::object{{"hours_mode", "computed"}, {"labour_share", "40"}, {"insertion_rate", "5"},

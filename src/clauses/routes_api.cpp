@@ -495,6 +495,48 @@ void register_api_routes(web::App& app) {
     return json_response(out);
   });
 
+  // --- Dashboard: ?from=&to= (ISO dates, both included) ---
+  app.route("GET", "/api/v1/clauses/dashboard", access, [](Ctx& ctx) {
+    web::Errors errors;
+    auto date = [&](const char* name, const char* missing) {
+      auto v = ctx.req.query(name);
+      if (v.empty())
+        errors.push_back({name, missing});
+      else if (!followup::parse_date(v))
+        errors.push_back({name, "Cette date n'est pas valide : saisissez-la au format AAAA-MM-JJ (exemple : 2020-04-15)."});
+      return v;
+    };
+    auto from = date("from", "Indiquez le début de la période (from=AAAA-MM-JJ).");
+    auto to = date("to", "Indiquez la fin de la période (to=AAAA-MM-JJ).");
+    if (errors.empty() && to < from) errors.push_back({"to", "La fin de la période ne peut pas précéder son début."});
+    if (!errors.empty()) return web::validation_problem(errors);
+    auto d = dashboard(ctx.db(), scope_of(ctx), from, to);
+    json::array statuses, modalities, situations;
+    for (auto& [code, n] : d.contracts_by_status)
+      statuses.push_back(json::object{{"status", code}, {"label", label_of(kContractStatuses, code)}, {"contracts", n}});
+    auto breakdown = [](json::array& out, const char* key, const auto& table, const std::vector<HoursBreakdown>& rows) {
+      for (auto& h : rows)
+        out.push_back(json::object{{key, h.code},
+                                   {"label", label_of(table, h.code)},
+                                   {"entries", h.entries},
+                                   {"minutes", h.minutes},
+                                   {"counted_minutes", h.counted_minutes}});
+    };
+    breakdown(modalities, "modality", kModalities, d.by_modality);
+    breakdown(situations, "situation", kSituations, d.by_situation);
+    return json_response(json::object{{"from", from},
+                                      {"to", to},
+                                      {"contracts", d.contracts},
+                                      {"required_minutes", d.required_minutes},
+                                      {"contracts_by_status", std::move(statuses)},
+                                      {"entries", d.entries},
+                                      {"minutes", d.minutes},
+                                      {"counted_minutes", d.counted_minutes},
+                                      {"pending_minutes", d.pending_minutes},
+                                      {"hours_by_modality", std::move(modalities)},
+                                      {"hours_by_situation", std::move(situations)}});
+  });
+
   // --- Rule sets ---
   app.route("GET", "/api/v1/rule-sets", access, [](Ctx& ctx) {
     json::array items;

@@ -369,9 +369,11 @@ std::expected<CheckedStatusChange, web::Errors> check_status_change(std::string_
 // --- Hours entries ------------------------------------------------------------------------------------
 
 std::int64_t possible_minutes_in_month(int year, int month) {
-  int n = followup::days_in_month(year, month), weekdays = 0;
-  for (int d = 1; d <= n; ++d)
-    if (followup::iso_weekday({year, month, d}) <= 5) ++weekdays;
+  // Day d of the month falls on weekday (first + d - 1) mod 7; an import checks
+  // every line, so one calendar computation per month, not one per day.
+  int n = followup::days_in_month(year, month), first = followup::iso_weekday({year, month, 1}) - 1, weekdays = 0;
+  for (int d = 0; d < n; ++d)
+    if ((first + d) % 7 < 5) ++weekdays;
   return static_cast<std::int64_t>(weekdays) * 10 * 60;
 }
 

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include <fmt/format.h>
 
@@ -177,6 +178,24 @@ std::int64_t insert_rule_set(db::Connection& db, const RuleSet& s, std::optional
   return id;
 }
 
+// evaluate() once per month, situation and eligibility (an import or a
+// recompute meets a few hundred of them).
+class Evaluations {
+ public:
+  explicit Evaluations(std::span<const RuleSet> sets) : sets_(sets) {}
+  const Evaluation& of(std::string_view month, std::string_view situation, std::string_view eligibility) {
+    key_.assign(month).append(1, '|').append(situation).append(1, '|').append(eligibility);
+    auto it = cache_.find(key_);
+    if (it == cache_.end()) it = cache_.emplace(key_, evaluate(sets_, month, situation, eligibility)).first;
+    return it->second;
+  }
+
+ private:
+  std::span<const RuleSet> sets_;
+  std::string key_;
+  std::unordered_map<std::string, Evaluation> cache_;
+};
+
 // --- Hours ------------------------------------------------------------------------------------------
 
 constexpr const char* kHoursColumns =
@@ -241,12 +260,29 @@ std::int64_t insert_hours(db::Connection& db, std::int64_t contract_id, const Ch
 // --- Imports ------------------------------------------------------------------------------------------
 
 // A code given as its code or its French label (case and accents ignored).
+// The labels are folded once per reader: an import reads one per column,
+// not one per line.
+class CodeReader {
+ public:
+  template <class Table>
+  explicit CodeReader(const Table& table) {
+    for (auto& row : table) {
+      codes_.emplace(std::string(row.code), row.code);
+      codes_.emplace(text::fold(row.label), row.code);
+    }
+  }
+  std::string operator()(std::string_view value) const {
+    auto it = codes_.find(text::fold(text::trim(value)));
+    return it == codes_.end() ? text::trim(value) : std::string(it->second);
+  }
+
+ private:
+  std::map<std::string, std::string_view, std::less<>> codes_;
+};
+
 template <class Table>
 std::string code_from(const Table& table, std::string_view value) {
-  auto v = text::fold(text::trim(value));
-  for (auto& row : table)
-    if (v == row.code || v == text::fold(row.label)) return std::string(row.code);
-  return text::trim(value);
+  return CodeReader(table)(value);
 }
 
 struct Header {
@@ -643,6 +679,46 @@ std::vector<HoursEntry> hours_of(db::Connection& db, std::int64_t contract_id, i
   return out;
 }
 
+namespace {
+
+std::string hours_where(std::int64_t contract_id, const HoursFilter& f, db::Params& params) {
+  std::string sql = " WHERE h.contract_id = ?";
+  params.emplace_back(contract_id);
+  if (!f.month.empty()) {
+    sql += " AND h.month = ?";
+    params.emplace_back(f.month);
+  }
+  if (!f.situation.empty()) {
+    sql += " AND h.situation = ?";
+    params.emplace_back(f.situation);
+  }
+  return sql;
+}
+
+}  // namespace
+
+std::vector<HoursEntry> hours_page(db::Connection& db, std::int64_t contract_id, const HoursFilter& f) {
+  db::Params params;
+  auto sql = std::string("SELECT ") + kHoursColumns + kHoursFrom + hours_where(contract_id, f, params);
+  if (f.after_id > 0) {
+    sql += " AND (h.month < ? OR (h.month = ? AND h.id < ?))";
+    params.emplace_back(f.after_month);
+    params.emplace_back(f.after_month);
+    params.emplace_back(f.after_id);
+  }
+  sql += " ORDER BY h.month DESC, h.id DESC LIMIT ?";
+  params.emplace_back(std::clamp(f.limit, 1, 1000));
+  std::vector<HoursEntry> out;
+  for (auto& r : db.query(sql, params).rows) out.push_back(read_hours(r));
+  return out;
+}
+
+std::int64_t count_hours(db::Connection& db, std::int64_t contract_id, const HoursFilter& f) {
+  db::Params params;
+  auto sql = "SELECT COUNT(*) FROM insertion_hours h" + hours_where(contract_id, f, params);
+  return db.query(sql, params).rows.at(0).integer(0);
+}
+
 std::optional<HoursEntry> get_hours(db::Connection& db, const Scope& scope, std::int64_t id) {
   db::Params params{id};
   auto sql = std::string("SELECT ") + kHoursColumns + kHoursFrom +
@@ -764,6 +840,8 @@ StatementPlan plan_statement_import(db::Connection& db, const Scope& scope, std:
       }
     }
   }
+  const CodeReader modality_of(kModalities), situation_of(kSituations), eligibility_of(kEligibilities);
+  plan.valid.reserve(table.records.size());
   for (std::size_t i = 1; i < table.records.size(); ++i) {
     auto& rec = table.records[i];
     ++plan.data_lines;
@@ -778,9 +856,9 @@ StatementPlan plan_statement_import(db::Connection& db, const Scope& scope, std:
                   "",
                   field_of(header, rec, "mois"),
                   field_of(header, rec, "employeur"),
-                  code_from(kModalities, field_of(header, rec, "modalite")),
-                  code_from(kSituations, field_of(header, rec, "situation")),
-                  code_from(kEligibilities, field_of(header, rec, "eligibilite")),
+                  modality_of(field_of(header, rec, "modalite")),
+                  situation_of(field_of(header, rec, "situation")),
+                  eligibility_of(field_of(header, rec, "eligibilite")),
                   field_of(header, rec, "heures")};
     if (reference.empty()) {
       plan.errors.push_back({rec.line, "reference_marche : la référence du marché est vide."});
@@ -809,49 +887,57 @@ StatementPlan plan_statement_import(db::Connection& db, const Scope& scope, std:
 std::size_t apply_statement_import(db::Connection& db, const StatementPlan& plan, std::optional<std::int64_t> user_id,
                                    std::optional<std::int64_t> import_id) {
   auto sets = current_rule_sets(db);
-  std::map<std::tuple<std::string, std::string, std::string>, Evaluation> cache;
+  Evaluations evaluations(sets);
   auto now = auth::now_utc();
-  // Many rows per INSERT (a full batch is always the same statement, prepared
-  // once): a 100,000-line statement in a few seconds on both engines.
-  constexpr std::size_t kBatch = 40;
+  // Many rows per INSERT, a full batch always the same statement (prepared
+  // once): 100,000 lines are 200 statements on both engines.
+  constexpr std::size_t kBatch = 500;
   constexpr const char* kHead =
       "INSERT INTO insertion_hours (contract_id, participant_id, person_name, person_key, month, employer_name, modality, "
       "minutes, situation, eligibility, decision, rule_set_id, rule_set_version, rule_id, review_status, counted, source, "
       "import_id, created_by, created_at, updated_at) VALUES ";
   constexpr const char* kRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'import', ?, ?, ?, ?)";
-  std::string full_sql = kHead;
-  for (std::size_t i = 0; i < kBatch; ++i) full_sql += i ? std::string(", ") + kRow : kRow;
+  constexpr std::size_t kColumns = 20;  // the ? of kRow
+  auto sql_for = [&](std::size_t rows) {
+    std::string sql = kHead;
+    for (std::size_t i = 0; i < rows; ++i) sql += i ? std::string(", ") + kRow : kRow;
+    return sql;
+  };
+  const std::string full_sql = sql_for(kBatch);
   db::Params params;
+  params.reserve(kBatch * kColumns);
   std::size_t rows = 0;
   auto flush = [&] {
     if (!rows) return;
-    if (rows == kBatch) {
-      db.query(full_sql, params);
-    } else {
-      std::string sql = kHead;
-      for (std::size_t i = 0; i < rows; ++i) sql += i ? std::string(", ") + kRow : kRow;
-      db.query(sql, params);
-    }
+    db.query(rows == kBatch ? full_sql : sql_for(rows), params);
     params.clear();
     rows = 0;
   };
   db::Transaction tx(db);
   for (auto& line : plan.valid) {
     auto& h = line.hours;
-    auto key = std::make_tuple(h.month, h.situation, h.eligibility);
-    auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, evaluate(sets, h.month, h.situation, h.eligibility)).first;
-    auto& e = it->second;
+    auto& e = evaluations.of(h.month, h.situation, h.eligibility);
     auto review = review_status_after(e.decision, "");
-    for (auto& v : {db::Value(line.contract_id), opt(h.participant_id), db::Value(h.person_name), db::Value(person_key(h)),
-                    db::Value(h.month), db::Value(h.employer_name), db::Value(h.modality), db::Value(h.minutes),
-                    db::Value(h.situation), db::Value(h.eligibility), db::Value(e.decision),
-                    e.rule_set_id ? db::Value(e.rule_set_id) : db::Value(nullptr),
-                    e.rule_set_id ? db::Value(e.rule_set_version) : db::Value(nullptr),
-                    e.rule_id ? db::Value(e.rule_id) : db::Value(nullptr), db::Value(review),
-                    db::Value(counts(e.decision, review) ? 1 : 0), opt(import_id), opt(user_id), db::Value(now),
-                    db::Value(now)})
-      params.push_back(v);
+    params.emplace_back(line.contract_id);
+    params.emplace_back(opt(h.participant_id));
+    params.emplace_back(h.person_name);
+    params.emplace_back(person_key(h));
+    params.emplace_back(h.month);
+    params.emplace_back(h.employer_name);
+    params.emplace_back(h.modality);
+    params.emplace_back(h.minutes);
+    params.emplace_back(h.situation);
+    params.emplace_back(h.eligibility);
+    params.emplace_back(e.decision);
+    params.emplace_back(e.rule_set_id ? db::Value(e.rule_set_id) : db::Value(nullptr));
+    params.emplace_back(e.rule_set_id ? db::Value(e.rule_set_version) : db::Value(nullptr));
+    params.emplace_back(e.rule_id ? db::Value(e.rule_id) : db::Value(nullptr));
+    params.emplace_back(review);
+    params.emplace_back(counts(e.decision, review) ? 1 : 0);
+    params.emplace_back(opt(import_id));
+    params.emplace_back(opt(user_id));
+    params.emplace_back(now);
+    params.emplace_back(now);
     if (++rows == kBatch) flush();
   }
   flush();
@@ -1014,6 +1100,7 @@ struct Group {
   std::int64_t rule_id = 0, entries = 0, minutes = 0;
 };
 
+// The entries grouped by what decides them (one pass over the table).
 std::vector<Group> decision_groups(db::Connection& db) {
   std::vector<Group> out;
   for (auto& r : db.query("SELECT month, situation, eligibility, decision, COALESCE(rule_id, 0), COUNT(*), SUM(minutes) "
@@ -1023,17 +1110,16 @@ std::vector<Group> decision_groups(db::Connection& db) {
   return out;
 }
 
-RecomputePlan plan_with(db::Connection& db, std::span<const RuleSet> sets) {
+// A rule of a retired version that is copied into the new one is another
+// rule row: the entry is re-attributed even when its decision stays.
+bool changes(const Group& g, const Evaluation& e) { return e.decision != g.decision || e.rule_id != g.rule_id; }
+
+RecomputePlan plan_of(const std::vector<Group>& groups, std::span<const RuleSet> sets) {
   RecomputePlan plan;
-  std::map<std::tuple<std::string, std::string, std::string>, Evaluation> cache;
-  for (auto& g : decision_groups(db)) {
-    auto key = std::make_tuple(g.month, g.situation, g.eligibility);
-    auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, evaluate(sets, g.month, g.situation, g.eligibility)).first;
-    auto& e = it->second;
-    // A rule of a retired version that is copied into the new one is another
-    // rule row: the entry is re-attributed even when its decision stays.
-    if (e.decision == g.decision && e.rule_id == g.rule_id) continue;
+  Evaluations evaluations(sets);
+  for (auto& g : groups) {
+    auto& e = evaluations.of(g.month, g.situation, g.eligibility);
+    if (!changes(g, e)) continue;
     plan.entries += g.entries;
     plan.changes.push_back({g.month, g.situation, g.eligibility, g.decision, e.decision, g.entries, g.minutes, g.rule_id});
     if (g.decision != e.decision) plan.decisions_changed += g.entries;
@@ -1041,74 +1127,115 @@ RecomputePlan plan_with(db::Connection& db, std::span<const RuleSet> sets) {
   return plan;
 }
 
-}  // namespace
+// Writes the decisions of `sets` on every entry of the groups that change, in
+// one statement: the new decision of each changed group goes to a temporary
+// table, joined to the entries in a single pass (instead of one UPDATE per
+// group, each finding its rows through an index that every insert paid for).
+std::int64_t write_decisions(db::Connection& db, const std::vector<Group>& groups, std::span<const RuleSet> sets) {
+  db.execute_script(
+      "CREATE TEMPORARY TABLE IF NOT EXISTS recompute_decisions (month TEXT NOT NULL, situation TEXT NOT NULL, "
+      "eligibility TEXT NOT NULL, from_decision TEXT NOT NULL, from_rule_id BIGINT NOT NULL, decision TEXT NOT NULL, "
+      "rule_set_id BIGINT, rule_set_version INTEGER, rule_id BIGINT, "
+      "PRIMARY KEY (month, situation, eligibility, from_decision, from_rule_id))");
+  db.query("DELETE FROM recompute_decisions");
+  Evaluations evaluations(sets);
+  constexpr std::size_t kBatch = 200;
+  constexpr const char* kRow = "(?, ?, ?, ?, ?, ?, ?, ?, ?)";
+  db::Params params;
+  std::size_t rows = 0, written = 0;
+  auto flush = [&] {
+    if (!rows) return;
+    std::string sql = "INSERT INTO recompute_decisions VALUES ";
+    for (std::size_t i = 0; i < rows; ++i) sql += i ? std::string(", ") + kRow : kRow;
+    db.query(sql, params);
+    params.clear();
+    written += rows;
+    rows = 0;
+  };
+  for (auto& g : groups) {
+    auto& e = evaluations.of(g.month, g.situation, g.eligibility);
+    if (!changes(g, e)) continue;
+    for (auto& v : {db::Value(g.month), db::Value(g.situation), db::Value(g.eligibility), db::Value(g.decision),
+                    db::Value(g.rule_id), db::Value(e.decision), e.rule_set_id ? db::Value(e.rule_set_id) : db::Value(nullptr),
+                    e.rule_set_id ? db::Value(e.rule_set_version) : db::Value(nullptr),
+                    e.rule_id ? db::Value(e.rule_id) : db::Value(nullptr)})
+      params.push_back(v);
+    if (++rows == kBatch) flush();
+  }
+  flush();
+  if (!written) return 0;
+  // review_status and counted read the entry's previous review (both engines
+  // evaluate the right-hand sides on the old row): an accepted review holds
+  // while the decision stays "facilitator decides".
+  auto r = db.query(
+      "UPDATE insertion_hours AS h SET decision = m.decision, rule_set_id = m.rule_set_id, "
+      "rule_set_version = m.rule_set_version, rule_id = m.rule_id, "
+      "review_status = CASE WHEN m.decision = 'facilitator_decides' THEN (CASE WHEN h.review_status IN ('accepted', "
+      "'refused') THEN h.review_status ELSE 'pending' END) ELSE '' END, "
+      "counted = CASE WHEN m.decision = 'validated' THEN 1 WHEN m.decision = 'facilitator_decides' AND "
+      "h.review_status = 'accepted' THEN 1 ELSE 0 END, updated_at = ? "
+      "FROM recompute_decisions m WHERE h.month = m.month AND h.situation = m.situation AND h.eligibility = m.eligibility "
+      "AND h.decision = m.from_decision AND COALESCE(h.rule_id, 0) = m.from_rule_id",
+      {auth::now_utc()});
+  db.query("DELETE FROM recompute_decisions");
+  return r.affected;
+}
 
-RecomputePlan preview_recompute(db::Connection& db, std::span<const RuleSet> sets) { return plan_with(db, sets); }
-
-std::expected<RuleSetEdit, web::Errors> plan_rule_set_dates(db::Connection& db, std::int64_t rule_set_id,
-                                                            const RuleSetDatesInput& input) {
+// The version `rule_set_id` would become with the new dates, and `current`
+// with that version in its place (the same id, so that the preview shows
+// only the entries whose decision really changes).
+std::expected<RuleSet, web::Errors> next_version(std::vector<RuleSet>& current, std::int64_t rule_set_id,
+                                                 const RuleSetDatesInput& input) {
   auto dates = check_rule_set_dates(input);
   if (!dates) return std::unexpected(dates.error());
-  auto current = current_rule_sets(db);
   auto it = std::ranges::find_if(current, [&](const RuleSet& s) { return s.id == rule_set_id; });
   if (it == current.end())
     return std::unexpected(one_error("effective_from", "Seule la version en vigueur d'un jeu de règles peut être modifiée."));
-  RuleSetEdit edit;
-  edit.next = *it;
-  edit.next.version = it->version + 1;
-  edit.next.effective_from = dates->first;
-  edit.next.effective_to = dates->second;
-  // The preview evaluates with the new dates; rule ids stay those of the
-  // current version, so only entries whose decision really changes show.
-  *it = edit.next;
-  it->id = rule_set_id;
-  edit.preview = plan_with(db, current);
-  edit.next.id = 0;
-  return edit;
+  RuleSet next = *it;
+  next.version = it->version + 1;
+  next.effective_from = dates->first;
+  next.effective_to = dates->second;
+  *it = next;
+  next.id = 0;
+  return next;
+}
+
+}  // namespace
+
+RecomputePlan preview_recompute(db::Connection& db, std::span<const RuleSet> sets) {
+  return plan_of(decision_groups(db), sets);
+}
+
+std::expected<RuleSetEdit, web::Errors> plan_rule_set_dates(db::Connection& db, std::int64_t rule_set_id,
+                                                            const RuleSetDatesInput& input) {
+  auto current = current_rule_sets(db);
+  auto next = next_version(current, rule_set_id, input);
+  if (!next) return std::unexpected(next.error());
+  return RuleSetEdit{*next, preview_recompute(db, current)};
 }
 
 std::int64_t recompute_all(db::Connection& db) {
-  auto sets = current_rule_sets(db);
-  auto plan = plan_with(db, sets);
-  std::int64_t changed = 0;
-  std::map<std::tuple<std::string, std::string, std::string>, Evaluation> cache;
-  auto now = auth::now_utc();
-  for (auto& c : plan.changes) {
-    auto key = std::make_tuple(c.month, c.situation, c.eligibility);
-    auto it = cache.find(key);
-    if (it == cache.end()) it = cache.emplace(key, evaluate(sets, c.month, c.situation, c.eligibility)).first;
-    auto& e = it->second;
-    auto set_id = e.rule_set_id ? db::Value(e.rule_set_id) : db::Value(nullptr);
-    auto version = e.rule_set_id ? db::Value(e.rule_set_version) : db::Value(nullptr);
-    auto rule = e.rule_id ? db::Value(e.rule_id) : db::Value(nullptr);
-    // review_status and counted read the row's previous review (both engines
-    // evaluate the right-hand sides on the old row): an accepted review holds
-    // while the decision stays "facilitator decides".
-    auto r = db.query(
-        "UPDATE insertion_hours SET decision = ?, rule_set_id = ?, rule_set_version = ?, rule_id = ?, "
-        "review_status = CASE WHEN ? = 'facilitator_decides' THEN (CASE WHEN review_status IN ('accepted', 'refused') "
-        "THEN review_status ELSE 'pending' END) ELSE '' END, "
-        "counted = CASE WHEN ? = 'validated' THEN 1 WHEN ? = 'facilitator_decides' AND review_status = 'accepted' THEN 1 "
-        "ELSE 0 END, updated_at = ? "
-        "WHERE month = ? AND situation = ? AND eligibility = ? AND decision = ? AND COALESCE(rule_id, 0) = ?",
-        {e.decision, set_id, version, rule, e.decision, e.decision, e.decision, now, c.month, c.situation, c.eligibility,
-         c.from_decision, c.from_rule_id});
-    changed += r.affected;
-  }
-  return changed;
+  db::Transaction tx(db);
+  auto n = write_decisions(db, decision_groups(db), current_rule_sets(db));
+  tx.commit();
+  return n;
 }
 
 std::expected<RecomputeResult, web::Errors> apply_rule_set_dates(db::Connection& db, std::int64_t rule_set_id,
                                                                  const RuleSetDatesInput& input,
                                                                  std::optional<std::int64_t> user_id) {
-  auto edit = plan_rule_set_dates(db, rule_set_id, input);
-  if (!edit) return std::unexpected(edit.error());
-  RecomputeResult out;
   db::Transaction tx(db);
+  auto current = current_rule_sets(db);
+  auto next = next_version(current, rule_set_id, input);
+  if (!next) return std::unexpected(next.error());
+  // One read of the groups serves the count of changed decisions (as the
+  // preview showed it) and the recompute under the new version's rule ids.
+  auto groups = decision_groups(db);
+  RecomputeResult out;
+  out.decisions_changed = plan_of(groups, current).decisions_changed;
   db.query("UPDATE rule_sets SET retired_at = ? WHERE id = ?", {auth::now_utc(), rule_set_id});
-  out.new_rule_set_id = insert_rule_set(db, edit->next, user_id);
-  out.entries_updated = recompute_all(db);
-  out.decisions_changed = edit->preview.decisions_changed;
+  out.new_rule_set_id = insert_rule_set(db, *next, user_id);
+  out.entries_updated = write_decisions(db, groups, current_rule_sets(db));
   tx.commit();
   return out;
 }
@@ -1167,6 +1294,87 @@ std::vector<GroupProgress> progress_by_buyer(db::Connection& db, const Scope& sc
 
 std::vector<GroupProgress> progress_by_holder(db::Connection& db, const Scope& scope, int limit) {
   return group_progress(db, scope, "ho.id", "ho.name", "JOIN organisations ho ON ho.id = c.holder_organisation_id", limit);
+}
+
+// --- Dashboard --------------------------------------------------------------------------------------------------
+
+namespace {
+
+// The rows of `totals` in the order of the code table; codes outside it last.
+template <class Table>
+std::vector<HoursBreakdown> in_table_order(const Table& table, std::map<std::string, HoursBreakdown>& totals) {
+  std::vector<HoursBreakdown> out;
+  for (auto& row : table) {
+    auto it = totals.find(std::string(row.code));
+    if (it == totals.end()) continue;
+    out.push_back(std::move(it->second));
+    totals.erase(it);
+  }
+  for (auto& [code, t] : totals) out.push_back(std::move(t));
+  return out;
+}
+
+}  // namespace
+
+Dashboard dashboard(db::Connection& db, const Scope& scope, const std::string& from, const std::string& to) {
+  Dashboard out;
+  {
+    // The status on the last day: the last history row in effect by then.
+    db::Params params{to};
+    auto sql = "SELECT status_then, COUNT(*), SUM(required_minutes) FROM (SELECT COALESCE((SELECT e.to_status FROM "
+               "contract_status_events e WHERE e.contract_id = c.id AND e.effective_on <= ? ORDER BY e.effective_on DESC, "
+               "e.id DESC LIMIT 1), c.status) AS status_then, c.required_minutes FROM public_contracts c "
+               "JOIN organisations o ON o.id = c.organisation_id WHERE " +
+               scope_sql(scope, params) + " AND c.start_date <= ? AND c.end_date >= ?) x GROUP BY status_then";
+    params.emplace_back(to);
+    params.emplace_back(from);
+    std::map<std::string, std::int64_t> counts;
+    for (auto& r : db.query(sql, params).rows) {
+      counts[r.text(0)] = r.integer(1);
+      out.contracts += r.integer(1);
+      out.required_minutes += r.integer(2);
+    }
+    for (auto& st : kContractStatuses)
+      if (auto it = counts.find(std::string(st.code)); it != counts.end()) {
+        out.contracts_by_status.emplace_back(it->first, it->second);
+        counts.erase(it);
+      }
+    for (auto& [code, n] : counts) out.contracts_by_status.emplace_back(code, n);
+  }
+  db::Params params;
+  auto sql = "SELECT h.modality, h.situation, COUNT(*), SUM(h.minutes), "
+             "SUM(CASE WHEN h.counted = 1 THEN h.minutes ELSE 0 END), "
+             "SUM(CASE WHEN h.review_status = 'pending' THEN h.minutes ELSE 0 END) "
+             "FROM insertion_hours h JOIN public_contracts c ON c.id = h.contract_id "
+             "JOIN organisations o ON o.id = c.organisation_id WHERE " +
+             scope_sql(scope, params) + " AND h.month >= ? AND h.month <= ? GROUP BY h.modality, h.situation";
+  params.emplace_back(from.substr(0, 7));
+  params.emplace_back(to.substr(0, 7));
+  std::map<std::string, HoursBreakdown> modalities, situations;
+  for (auto& r : db.query(sql, params).rows) {
+    auto entries = r.integer(2), minutes = r.integer(3), counted = r.integer(4);
+    for (auto [totals, code] : {std::pair{&modalities, r.text(0)}, std::pair{&situations, r.text(1)}}) {
+      auto& t = (*totals)[code];
+      t.code = code;
+      t.entries += entries;
+      t.minutes += minutes;
+      t.counted_minutes += counted;
+    }
+    out.entries += entries;
+    out.minutes += minutes;
+    out.counted_minutes += counted;
+    out.pending_minutes += r.integer(5);
+  }
+  out.by_modality = in_table_order(kModalities, modalities);
+  out.by_situation = in_table_order(kSituations, situations);
+  return out;
+}
+
+std::string first_contract_start(db::Connection& db, const Scope& scope) {
+  db::Params params;
+  auto sql = "SELECT MIN(c.start_date) FROM public_contracts c JOIN organisations o ON o.id = c.organisation_id WHERE " +
+             scope_sql(scope, params);
+  return db.query(sql, params).rows.at(0).text(0);
 }
 
 }  // namespace passerelle::clauses

@@ -145,6 +145,20 @@ std::expected<std::int64_t, web::Errors> add_hours(db::Connection& db, const Sco
                                                    const HoursInput& input,
                                                    std::optional<std::int64_t> user_id, std::string_view source = "form");
 std::vector<HoursEntry> hours_of(db::Connection& db, std::int64_t contract_id, int limit = 500);
+
+// One page of a contract's entries, the most recent month first (then the
+// newest entry), optionally of one month or one situation; keyset on the
+// last row shown (month, id).
+struct HoursFilter {
+  std::string month;      // "YYYY-MM", "" for all
+  std::string situation;  // a code of kSituations, "" for all
+  std::string after_month;
+  std::int64_t after_id = 0;
+  int limit = 50;
+};
+std::vector<HoursEntry> hours_page(db::Connection& db, std::int64_t contract_id, const HoursFilter& filter);
+// How many entries the filter selects (the keyset ignored).
+std::int64_t count_hours(db::Connection& db, std::int64_t contract_id, const HoursFilter& filter);
 std::optional<HoursEntry> get_hours(db::Connection& db, const Scope& scope, std::int64_t id);
 
 struct ReviewFilter {
@@ -282,5 +296,27 @@ struct GroupProgress {
 // Required vs counted hours by buyer and by holder, over the scope.
 std::vector<GroupProgress> progress_by_buyer(db::Connection& db, const Scope& scope);
 std::vector<GroupProgress> progress_by_holder(db::Connection& db, const Scope& scope, int limit = 100);
+
+// --- Dashboard (issue 4: contracts by status, hours by modality and situation) ----------------
+
+struct HoursBreakdown {
+  std::string code;  // a modality or a situation
+  std::int64_t entries = 0, minutes = 0, counted_minutes = 0;
+};
+
+struct Dashboard {
+  // Contracts of the scope in execution during the period (start on or before
+  // its end, end on or after its start), by their status on the period's last
+  // day as the dated history tells it, in the order of kContractStatuses.
+  std::int64_t contracts = 0, required_minutes = 0;
+  std::vector<std::pair<std::string, std::int64_t>> contracts_by_status;
+  // Hours entries of the scope's contracts for the months of the period.
+  std::int64_t entries = 0, minutes = 0, counted_minutes = 0, pending_minutes = 0;
+  std::vector<HoursBreakdown> by_modality, by_situation;  // codes with entries, in the order of their tables
+};
+// `from` and `to` are ISO dates, both included.
+Dashboard dashboard(db::Connection& db, const Scope& scope, const std::string& from, const std::string& to);
+// The first start date of the scope's contracts ("" when it has none): the default start of the period.
+std::string first_contract_start(db::Connection& db, const Scope& scope);
 
 }  // namespace passerelle::clauses

@@ -271,7 +271,8 @@ test('the OpenAPI document describes the clauses endpoints', async () => {
   const doc = await (await fetch(server.url + '/api/v1/openapi.json')).json();
   for (const p of ['/api/v1/buyers', '/api/v1/contracts', '/api/v1/contracts/{id}', '/api/v1/contracts/{id}/status-changes',
     '/api/v1/contracts/{id}/progress', '/api/v1/contracts/status-changes', '/api/v1/insertion-hours',
-    '/api/v1/insertion-hours/import', '/api/v1/insertion-hours/{id}/review', '/api/v1/rule-sets', '/api/v1/rule-sets/{id}/preview'])
+    '/api/v1/insertion-hours/import', '/api/v1/insertion-hours/{id}/review', '/api/v1/rule-sets', '/api/v1/rule-sets/{id}/preview',
+    '/api/v1/clauses/dashboard'])
     assert.ok(doc.paths[p], p);
 });
 

@@ -94,6 +94,78 @@ test('bulk status form: a missing reason comes back in French with nothing chang
   assert.equal((await facilitatorApi.call('GET', `/api/v1/contracts/${active[0].id}`)).body.status, 'suspended');
 });
 
+// The rows of the contract page's hours table: [month, person].
+const hourRows = (html) => [...html.split('id="hours-table"')[1].split('</tbody>')[0].matchAll(/<tr><td>([^<]*)<\/td><td>([^<]*)<\/td>/g)]
+  .map((m) => [unescape(m[1]), unescape(m[2])]);
+const nextLink = (html) => { const m = html.match(/<a href="([^"]+)" rel="next">Heures plus anciennes/); return m ? unescape(m[1]) : null; };
+
+test('a contract page lists its hours 50 at a time, newest month first, filtered by month or situation', async () => {
+  const buyers = (await facilitatorApi.call('GET', '/api/v1/buyers')).body.items;
+  const res = await facilitatorApi.call('POST', '/api/v1/contracts', {
+    reference: 'PAGES-HEURES-1', title: 'Nettoyage des écoles', sector: 'cleaning', clause_type: 'execution_condition',
+    buyer_id: buyers[0].id, holder_organisation_id: ids['Propreté Atlantique'], amount: '200000', notified_on: '2020-01-01',
+    start_date: '2020-01-01', end_date: '2020-12-31', hours_mode: 'entered', required_hours: '5000' });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id;
+  // 64 entries over four months (September to December 2020), one in three in telework.
+  const made = [];
+  for (let i = 0; i < 64; i++) {
+    const month = `2020-${String(9 + (i % 4)).padStart(2, '0')}`;
+    const situation = i % 3 === 1 ? 'telework' : 'worked';
+    const r = await facilitatorApi.call('POST', '/api/v1/insertion-hours', { contract_id: id, person_name: `PERSONNE ${String(i).padStart(2, '0')}`,
+      month, hours: '10', modality: 'direct_hire', situation, eligibility: 'rsa' });
+    assert.equal(r.status, 201, JSON.stringify(r.body));
+    made.push({ id: r.body.id, month, situation, person: r.body.person_name });
+  }
+  const expected = [...made].sort((a, b) => (a.month === b.month ? b.id - a.id : a.month < b.month ? 1 : -1));
+  const monthFr = { '2020-09': 'septembre 2020', '2020-10': 'octobre 2020', '2020-11': 'novembre 2020', '2020-12': 'décembre 2020' };
+
+  const first = await page(facilitatorPage, `/marches/${id}`);
+  assert.match(text(first), /64 ligne\(s\), de la plus récente à la plus ancienne, 50 par page/);
+  const rows1 = hourRows(first);
+  assert.equal(rows1.length, 50);
+  const next = nextLink(first);
+  assert.ok(next, 'a link to the older hours');
+  const second = await page(facilitatorPage, next);
+  const rows2 = hourRows(second);
+  assert.equal(rows2.length, 14);
+  assert.equal(nextLink(second), null);
+  assert.match(second, /« Heures les plus récentes/);
+  assert.deepEqual([...rows1, ...rows2].map((r) => r[1]), expected.map((e) => e.person), 'every entry once, newest month first');
+  assert.deepEqual(rows1[0][0], monthFr['2020-12']);
+
+  const november = await page(facilitatorPage, `/marches/${id}?mois=2020-11`);
+  assert.match(text(november), new RegExp(`${expected.filter((e) => e.month === '2020-11').length} ligne\\(s\\) pour ce filtre`));
+  assert.deepEqual(hourRows(november).map((r) => r[1]), expected.filter((e) => e.month === '2020-11').map((e) => e.person));
+  assert.match(november, /<option value="2020-11" selected>novembre 2020<\/option>/);
+  const telework = await page(facilitatorPage, `/marches/${id}?situation=telework`);
+  assert.deepEqual(hourRows(telework).map((r) => r[1]), expected.filter((e) => e.situation === 'telework').map((e) => e.person));
+  const both = await page(facilitatorPage, `/marches/${id}?mois=2020-10&situation=telework`);
+  const octoberTelework = expected.filter((e) => e.month === '2020-10' && e.situation === 'telework');
+  assert.ok(octoberTelework.length > 0 && octoberTelework.length < 16);
+  assert.match(text(both), new RegExp(`${octoberTelework.length} ligne\\(s\\) pour ce filtre`));
+  assert.deepEqual(hourRows(both).map((r) => r[1]), octoberTelework.map((e) => e.person));
+  const none = await page(facilitatorPage, `/marches/${id}?mois=2020-10&situation=sick_leave`);
+  assert.match(text(none), /Aucune heure enregistrée pour ce filtre/);
+
+  // Bad filters are named in French and ignored; a bad keyset shows the first page.
+  const bad = unescape(await page(facilitatorPage, `/marches/${id}?mois=2020-13&situation=vacances`));
+  assert.match(bad, /id="hfe-mois">Ce mois n'est pas valide : choisissez-le dans la liste\./);
+  assert.match(bad, /id="hfe-situation">Cette situation n'existe pas : choisissez-la dans la liste\./);
+  assert.equal(hourRows(bad).length, 50);
+  assert.deepEqual(hourRows(await page(facilitatorPage, `/marches/${id}?apres=zz&apres_id=abc`)), rows1);
+
+  // Another territory's facilitator: 404 on the page, with or without filters.
+  const email = 'facilitateur.pages@exemple.fr';
+  const paca = (await organisationIds(await tokenClient(server, 'admin')))[DEMO.paca];
+  const out = await server.cli(['user', 'add', email, '--name', 'Paul Provence', '--role', 'facilitator', '--org', String(paca),
+    '--password-stdin'], 'Un-mot-de-passe-solide-2020\n');
+  assert.equal(out.code, 0, out.stderr);
+  const stranger = await new ApiClient(server.url).signIn(email, 'Un-mot-de-passe-solide-2020');
+  await page(stranger, `/marches/${id}`, 404);
+  await page(stranger, `/marches/${id}?mois=2020-11&apres=2020-11&apres_id=1`, 404);
+});
+
 test('out of scope 404, other roles 403, and typed text is escaped', async () => {
   const c = (await suspendedContracts()).items[0];
   const referent = await loginAs(server, 'referent');

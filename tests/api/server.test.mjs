@@ -53,6 +53,37 @@ test('a client that stops sending is disconnected after the read timeout and the
   }
 });
 
+test('a client that expects 100-continue gets it before sending its body, then the answer', async () => {
+  const server = await startServer({ demo: false });
+  try {
+    const body = 'email=x%40y.fr&password=z';
+    const socket = net.connect(server.port, '127.0.0.1');
+    let answer = '';
+    const closed = new Promise((resolve, reject) => { socket.on('close', resolve); socket.on('error', reject); });
+    // The body is sent only once "100 Continue" has arrived (or never: the test then times out below).
+    const interim = new Promise((resolve) => {
+      socket.on('data', (d) => {
+        answer += d;
+        if (/^HTTP\/1\.1 100 Continue\r\n\r\n/.test(answer)) resolve(true);
+      });
+      setTimeout(() => resolve(false), 3000);
+    });
+    await new Promise((r) => socket.on('connect', r));
+    socket.write('POST /login HTTP/1.1\r\nHost: x\r\nConnection: close\r\nExpect: 100-continue\r\n' +
+      `Content-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\n\r\n`);
+    assert.equal(await interim, true, `no 100 Continue within 3 s: ${JSON.stringify(answer)}`);
+    socket.write(body);
+    await closed;
+    const final = answer.replace(/^HTTP\/1\.1 100 Continue\r\n\r\n/, '');
+    assert.match(final, /^HTTP\/1\.1 [2-4]\d\d /, 'then the answer to the request itself');
+    // Without the header, no interim answer.
+    const plain = await rawExchange(server.port, ['GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n']);
+    assert.match(plain, /^HTTP\/1\.1 200 OK/);
+  } finally {
+    assert.equal((await server.stop()).code, 0);
+  }
+});
+
 test('oversized headers get 431, a malformed request 400', async () => {
   const server = await startServer({ demo: false });
   try {

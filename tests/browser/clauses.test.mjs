@@ -125,7 +125,7 @@ test('reviewing the "facilitator decides" entry: a reason is required, then the 
 
 test('the clauses pages pass axe and reflow to a 375 px phone', async () => {
   for (const path of ['/marches', '/marches/nouveau', new URL(contractUrl).pathname, '/heures/import', '/heures/a-examiner',
-    '/regles', '/acheteurs', '/marches/import']) {
+    '/regles', '/acheteurs', '/marches/import', '/marches/tableau-de-bord?du=2020-03-01&au=2020-06-30']) {
     const res = await page.goto(rig.url(path));
     assert.equal(res.status(), 200, path);
     assert.equal(await page.getByRole('heading', { level: 1 }).count(), 1, `${path}: one h1`);
@@ -138,6 +138,34 @@ test('the clauses pages pass axe and reflow to a 375 px phone', async () => {
     assert.deepEqual(phone, [], `${path}: axe at 375 px\n${JSON.stringify(phone, null, 2)}`);
     assert.equal(overflow, 0, `${path}: no sideways scrolling at 375 px`);
   }
+  rig.assertClean();
+});
+
+// Rows of a table whose first cell is a row header (th), as text.
+const headedRows = (selector) => page.locator(`${selector} tbody tr`).evaluateAll((rows) =>
+  rows.map((r) => [...r.querySelectorAll('th, td')].map((c) => c.textContent.trim().replace(/\s+/g, ' '))));
+
+test('the dashboard: contracts by status and hours of spring 2020, drawn by Chart.js, and its exports', async () => {
+  await page.goto(rig.url('/marches'));
+  await page.getByRole('link', { name: 'Tableau de bord des clauses' }).click();
+  await page.getByLabel('Du').fill('2020-03-01');
+  await page.getByLabel('Au').fill('2020-06-30');
+  await page.getByRole('button', { name: 'Afficher' }).click();
+  await page.waitForURL(/du=2020-03-01&au=2020-06-30/);
+  assert.match(await page.locator('.lead').first().textContent(), /Du 01\/03\/2020 au 30\/06\/2020/);
+  const statuses = Object.fromEntries((await headedRows('#statuses')).map((r) => [r[0], Number(r[1])]));
+  assert.ok(statuses['Actif'] > 0 && statuses['Suspendu'] > 0, JSON.stringify(statuses));
+  const situations = (await headedRows('#situations')).map((r) => r[0]);
+  assert.ok(situations.includes('Télétravail'), situations.join(', '));
+  // Three charts, each drawn (a Chart.js instance on its canvas).
+  assert.equal(await page.locator('canvas[data-chart]').count(), 3);
+  const drawn = await page.evaluate(() => [...document.querySelectorAll('canvas[data-chart]')]
+    .map((c) => window.Chart.getChart(c)?.data.datasets[0].data.length ?? 0));
+  assert.ok(drawn.every((n) => n > 0), JSON.stringify(drawn));
+  assert.equal(drawn[0], Object.keys(statuses).length);
+  const csv = await page.request.get(rig.url('/marches/tableau-de-bord/export.csv?du=2020-03-01&au=2020-06-30'));
+  assert.equal(csv.status(), 200);
+  assert.match((await csv.text()).replace(/^\uFEFF/, ''), /^indicateur;detail;valeur;heures_declarees;heures_validees\r\n/);
   rig.assertClean();
 });
 

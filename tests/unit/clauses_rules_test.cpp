@@ -147,6 +147,15 @@ TEST(ClausesHoursEntry, MonthInsideTheContractAndHoursWithinTheMonth) {
   ContractDates dates{{2020, 2, 1}, {2021, 1, 31}};
   EXPECT_EQ(possible_minutes_in_month(2020, 4), 22 * 600);  // 22 weekdays in April 2020
   EXPECT_EQ(possible_minutes_in_month(2020, 2), 20 * 600);
+  EXPECT_EQ(possible_minutes_in_month(2021, 2), 20 * 600);  // starts on a Monday, 28 days
+  EXPECT_EQ(possible_minutes_in_month(2020, 5), 21 * 600);  // starts on a Friday, ends on a Sunday
+  // Every month of ten years, against the weekdays counted one by one.
+  for (int y = 2018; y < 2028; ++y)
+    for (int m = 1; m <= 12; ++m) {
+      int weekdays = 0;
+      for (int d = 1; d <= followup::days_in_month(y, m); ++d) weekdays += followup::iso_weekday({y, m, d}) <= 5;
+      EXPECT_EQ(possible_minutes_in_month(y, m), weekdays * 600) << y << "-" << m;
+    }
   HoursInput in{"MARTIN Léa", "", "2020-04", "Bâtisseurs nantais", "direct_hire", "telework", "rsa", "151,67"};
   auto ok = check_hours(in, dates);
   ASSERT_TRUE(ok) << ok.error().at(0).message;

@@ -2,6 +2,10 @@
 // scope, status history and bulk changes, hours decided by the rule sets, the
 // review queue, a rule-set change with its preview and recompute, imports,
 // progress.
+#include <algorithm>
+
+#include <fmt/format.h>
+
 #include "clauses/model.hpp"
 #include "clauses/store.hpp"
 #include "core/auth/auth.hpp"
@@ -399,6 +403,104 @@ TEST_P(ClausesStore, ContractsTableImportCreatesAndUpdatesWithALineReport) {
   apply_contracts_import(conn(), scope, again, facilitator);
   ContractFilter all;
   EXPECT_EQ(list_contracts(conn(), scope, all).size(), 2u);
+}
+
+TEST_P(ClausesStore, AContractsHoursArePagedNewestMonthFirstAndFilteredByMonthOrSituation) {
+  auto id = ok(create_contract(conn(), scope, contract_input("2020-DPE-0142", city_buyer), facilitator));
+  auto c = contract(id);
+  std::vector<std::pair<std::string, std::int64_t>> made;  // month, id
+  for (int i = 0; i < 11; ++i) {
+    auto month = fmt::format("2020-{:02d}", 3 + i % 3);
+    made.emplace_back(month, ok(add_hours(conn(), scope, c, hours(fmt::format("PERSONNE {}", i), month,
+                                                                i % 2 ? "telework" : "worked", "10"), facilitator)));
+  }
+  std::ranges::sort(made, [](auto& a, auto& b) { return a.first != b.first ? a.first > b.first : a.second > b.second; });
+  HoursFilter f;
+  f.limit = 4;
+  std::vector<std::pair<std::string, std::int64_t>> walked;
+  for (int page = 0; page < 10; ++page) {
+    auto rows = hours_page(conn(), id, f);
+    for (auto& e : rows) walked.emplace_back(e.month, e.id);
+    if (static_cast<int>(rows.size()) < f.limit) break;
+    f.after_month = rows.back().month;
+    f.after_id = rows.back().id;
+  }
+  EXPECT_EQ(walked, made);  // every entry once, in order
+  EXPECT_EQ(count_hours(conn(), id, {}), 11);
+  HoursFilter april;
+  april.month = "2020-04";
+  auto rows = hours_page(conn(), id, april);
+  EXPECT_EQ(rows.size(), 4u);
+  for (auto& e : rows) EXPECT_EQ(e.month, "2020-04");
+  EXPECT_EQ(count_hours(conn(), id, april), 4);
+  HoursFilter telework;
+  telework.situation = "telework";
+  EXPECT_EQ(count_hours(conn(), id, telework), 5);
+  for (auto& e : hours_page(conn(), id, telework)) EXPECT_EQ(e.situation, "telework");
+  HoursFilter both = telework;
+  both.month = "2020-04";
+  EXPECT_EQ(count_hours(conn(), id, both), static_cast<std::int64_t>(hours_page(conn(), id, both).size()));
+}
+
+TEST_P(ClausesStore, DashboardCountsContractsByStatusOnThePeriodsLastDayAndHoursByModalityAndSituation) {
+  auto a = ok(create_contract(conn(), scope, contract_input("2020-DPE-0001", city_buyer), facilitator));
+  auto b = ok(create_contract(conn(), scope, contract_input("2020-DPE-0002", landlord_buyer), facilitator));
+  auto later = contract_input("2022-DPE-0003", city_buyer);  // starts after the period
+  later.notified_on = "2022-01-03";
+  later.start_date = "2022-02-01";
+  later.end_date = "2022-12-31";
+  ok(create_contract(conn(), scope, later, facilitator));
+  auto brest = ok(create_contract(conn(), other_scope, contract_input("2020-BREST-01", brest_buyer), facilitator));
+  // b is suspended from 1 April 2020 under the ordinance.
+  ok(change_status(conn(), b, {"suspend", "2020-04-01", "Confinement", std::string(kOrdinance2020_319), ""}, facilitator));
+
+  auto hire = [&](std::int64_t id, const std::string& name, const std::string& month, const std::string& situation,
+                  const std::string& h, const std::string& modality) {
+    auto in = hours(name, month, situation, h);
+    in.modality = modality;
+    auto c = id == brest ? *get_contract(conn(), other_scope, id) : contract(id);
+    return ok(add_hours(conn(), id == brest ? other_scope : scope, c, in, facilitator));
+  };
+  hire(a, "MARTIN Léa", "2020-03", "worked", "100", "direct_hire");
+  hire(a, "DIALLO Moussa", "2020-03", "telework", "50", "temporary_etti");
+  auto sick = hire(b, "SOW Awa", "2020-04", "sick_leave", "40", "direct_hire");  // covid set: facilitator decides
+  hire(b, "KONE Ali", "2020-06", "partial_unemployment", "30", "temporary_etti");  // not validated
+  hire(a, "MARTIN Léa", "2020-09", "worked", "70", "direct_hire");  // after the period
+  hire(brest, "LE GALL Yann", "2020-03", "worked", "90", "direct_hire");  // another territory
+
+  auto d = dashboard(conn(), scope, "2020-03-01", "2020-06-30");
+  EXPECT_EQ(d.contracts, 2);
+  EXPECT_EQ(d.required_minutes, 2 * 48000);
+  EXPECT_EQ(d.contracts_by_status, (std::vector<std::pair<std::string, std::int64_t>>{{"active", 1}, {"suspended", 1}}));
+  EXPECT_EQ(d.entries, 4);
+  EXPECT_EQ(d.minutes, (100 + 50 + 40 + 30) * 60);
+  EXPECT_EQ(d.counted_minutes, (100 + 50) * 60);
+  EXPECT_EQ(d.pending_minutes, 40 * 60);
+  ASSERT_EQ(d.by_modality.size(), 2u);
+  EXPECT_EQ(d.by_modality[0].code, "direct_hire");  // in the order of kModalities
+  EXPECT_EQ(d.by_modality[0].entries, 2);
+  EXPECT_EQ(d.by_modality[0].minutes, 140 * 60);
+  EXPECT_EQ(d.by_modality[0].counted_minutes, 100 * 60);
+  EXPECT_EQ(d.by_modality[1].code, "temporary_etti");
+  EXPECT_EQ(d.by_modality[1].minutes, 80 * 60);
+  EXPECT_EQ(d.by_modality[1].counted_minutes, 50 * 60);
+  std::vector<std::string> situations;
+  for (auto& h : d.by_situation) situations.push_back(h.code);
+  EXPECT_EQ(situations, (std::vector<std::string>{"worked", "telework", "sick_leave", "partial_unemployment"}));
+  EXPECT_EQ(d.by_situation[3].counted_minutes, 0);
+
+  // A review counts the hours; before the suspension, b was active.
+  ok(review_hours(conn(), sick, "accepted", "Attestation de la CPAM reçue", facilitator));
+  auto march = dashboard(conn(), scope, "2020-03-01", "2020-03-31");
+  EXPECT_EQ(march.contracts_by_status, (std::vector<std::pair<std::string, std::int64_t>>{{"active", 2}}));
+  EXPECT_EQ(march.minutes, 150 * 60);
+  EXPECT_EQ(dashboard(conn(), scope, "2020-03-01", "2020-06-30").counted_minutes, (100 + 50 + 40) * 60);
+  // Brest sees its own contract and hours only.
+  auto other_d = dashboard(conn(), other_scope, "2020-03-01", "2020-06-30");
+  EXPECT_EQ(other_d.contracts, 1);
+  EXPECT_EQ(other_d.minutes, 90 * 60);
+  EXPECT_EQ(first_contract_start(conn(), scope), "2020-02-01");
+  EXPECT_EQ(dashboard(conn(), scope, "2023-01-01", "2023-12-31").contracts, 0);
 }
 
 INSTANTIATE_ON_BOTH_ENGINES(ClausesStore);

@@ -116,6 +116,23 @@ class Session : public std::enable_shared_from_this<Session> {
     busy_ = true;
     first_request_ = false;
     stream_.expires_after(options_.read_timeout);
+    // A client that asks for it waits for "100 Continue" before sending the
+    // body (curl does for bodies over 1 MB, and gives up waiting after one
+    // second): RFC 9110 §10.1.1, answer at once and read on.
+    auto& msg = parser_->get();
+    if (msg.version() >= 11 && !parser_->is_done() &&
+        beast::iequals(msg[bhttp::field::expect], "100-continue")) {
+      auto interim = std::make_shared<bhttp::response<bhttp::empty_body>>(bhttp::status::continue_, msg.version());
+      bhttp::async_write(stream_, *interim, [self = shared_from_this(), interim](beast::error_code ec, std::size_t) {
+        if (ec) return self->close();
+        self->read_body();
+      });
+      return;
+    }
+    read_body();
+  }
+
+  void read_body() {
     bhttp::async_read(stream_, buffer_, *parser_, beast::bind_front_handler(&Session::on_read, shared_from_this()));
   }
 
