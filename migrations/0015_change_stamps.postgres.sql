@@ -1,6 +1,6 @@
 -- Stamps that move whenever a family of rows changes, so that a server can keep
--- lists built from those rows (the referents and partners offered on every
--- participant's file) and know, with one primary-key read, when to rebuild them.
+-- lists built from those rows (the referents, partners and programmes offered on
+-- every participant's file) and know, with one primary-key read, when to rebuild them.
 -- Bumped by triggers, so every writer counts: forms, imports, the command line.
 -- PostgreSQL version; 0015_change_stamps.sqlite.sql is the same for SQLite.
 -- Statement-level triggers: one bump per statement, however many rows it touched.
@@ -22,4 +22,6 @@ FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_stamp();
 CREATE TRIGGER users_stamp AFTER INSERT OR UPDATE OF display_name, disabled OR DELETE ON users
 FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_stamp();
 CREATE TRIGGER user_roles_stamp AFTER INSERT OR UPDATE OR DELETE ON user_roles
+FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_stamp();
+CREATE TRIGGER programmes_stamp AFTER INSERT OR UPDATE OR DELETE ON programmes
 FOR EACH STATEMENT EXECUTE FUNCTION bump_directory_stamp();

@@ -1,6 +1,6 @@
 -- Stamps that move whenever a family of rows changes, so that a server can keep
--- lists built from those rows (the referents and partners offered on every
--- participant's file) and know, with one primary-key read, when to rebuild them.
+-- lists built from those rows (the referents, partners and programmes offered on
+-- every participant's file) and know, with one primary-key read, when to rebuild them.
 -- Bumped by triggers, so every writer counts: forms, imports, the command line.
 -- SQLite version; 0015_change_stamps.postgres.sql is the same for PostgreSQL.
 CREATE TABLE change_stamps (
@@ -28,4 +28,11 @@ BEGIN UPDATE change_stamps SET stamp = stamp + 1 WHERE name = 'directory'; END;
 CREATE TRIGGER user_roles_stamp_update AFTER UPDATE ON user_roles
 BEGIN UPDATE change_stamps SET stamp = stamp + 1 WHERE name = 'directory'; END;
 CREATE TRIGGER user_roles_stamp_delete AFTER DELETE ON user_roles
+BEGIN UPDATE change_stamps SET stamp = stamp + 1 WHERE name = 'directory'; END;
+
+CREATE TRIGGER programmes_stamp_insert AFTER INSERT ON programmes
+BEGIN UPDATE change_stamps SET stamp = stamp + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER programmes_stamp_update AFTER UPDATE ON programmes
+BEGIN UPDATE change_stamps SET stamp = stamp + 1 WHERE name = 'directory'; END;
+CREATE TRIGGER programmes_stamp_delete AFTER DELETE ON programmes
 BEGIN UPDATE change_stamps SET stamp = stamp + 1 WHERE name = 'directory'; END;

@@ -146,6 +146,8 @@ std::string lbl(std::string_view s) { return std::string(s); }
 struct Person {
   std::int64_t id;
   std::string name;
+  std::string id_text = std::to_string(id);  // written once for the lists kept between pages
+  std::string name_html = web::html_escape(name);
 };
 
 // Referents (and supervisors' referents) of the caller's organisations.
@@ -169,10 +171,7 @@ std::vector<Person> referents_in_scope(Ctx& ctx) {
 
 json::array person_options(const std::vector<Person>& people, const std::string& selected) {
   json::array out;
-  for (auto& p : people) {
-    auto id = std::to_string(p.id);
-    out.push_back(json::object{{"id", id}, {"label", p.name}, {"selected", id == selected}});
-  }
+  for (auto& p : people) out.push_back(json::object{{"id", p.id_text}, {"label", p.name}, {"selected", p.id_text == selected}});
   return out;
 }
 
@@ -186,23 +185,25 @@ std::string option_tags(const std::vector<Person>& people, const std::string& se
   out.reserve(people.size() * 48);
   for (auto& p : people) {
     if (p.id == except) continue;
-    auto id = std::to_string(p.id);
     out += "<option value=\"";
-    out += id;
-    out += id == selected ? "\" selected>" : "\">";
-    out += web::html_escape(p.name);
+    out += p.id_text;
+    out += p.id_text == selected ? "\" selected>" : "\">";
+    out += p.name_html;
     out += "</option>";
   }
   return out;
 }
 
 json::array programme_options(Ctx& ctx, const std::string& selected) {
-  json::array out;
-  for (auto& p : list_programmes(ctx.db(), scope_of(ctx))) {
-    auto id = std::to_string(p.id);
-    out.push_back(json::object{{"id", id}, {"label", p.name}, {"selected", id == selected}});
-  }
-  return out;
+  auto scope = scope_of(ctx);
+  std::string key = "programmes";
+  for (auto& root : scope) key += "|" + root;
+  auto programmes = directory_lists().get(key, db::change_stamp(ctx.db(), "directory"), [&] {
+    std::vector<Person> out;
+    for (auto& p : list_programmes(ctx.db(), scope)) out.push_back({p.id, p.name});
+    return out;
+  });
+  return person_options(*programmes, selected);
 }
 
 json::array organisation_options(Ctx& ctx, const Scope& scope, const std::string& selected) {

@@ -453,6 +453,10 @@ test('PASS IAE: the one-month alert, a suspension in progress, a PASS not starte
 // ---- Programmes -------------------------------------------------------------------------------------
 
 test('programmes: created by a supervisor, a phase and a cohort added; bad cadence refused; others 403', async () => {
+  // A file seen before: the programmes offered there are kept between pages, and must follow the creation.
+  const seen = await newPerson('Programme-Offert');
+  const programmeSelect = async () => (await (await referentPage.get(seen.page)).text()).match(/<select id="f-e-programme_id"[\s\S]*?<\/select>/)[0];
+  assert.ok(!(await programmeSelect()).includes('Garantie « Jeunes » Paris'));
   const page = await (await supervisorPage.get('/programmes')).text();
   const org = page.match(/<select id="f-organisation_id"[\s\S]*?<\/select>/)[0]
     .match(new RegExp(`<option value="(\\d+)">${DEMO.plie}</option>`));
@@ -472,6 +476,7 @@ test('programmes: created by a supervisor, a phase and a cohort added; bad caden
   html = await submitOk(supervisorPage, '/programmes', '/programmes',
     { name: 'Garantie « Jeunes » Paris', kind: 'other', organisation_id: org[1], cadence_days: '7', max_duration_months: '24' });
   assert.equal(flashOf(html).message, 'Le programme a été créé.');
+  assert.match(await programmeSelect(), /<option value="\d+">Garantie « Jeunes » Paris<\/option>/, 'offered at once on the file');
   const card = () => html.split('<article class="card programme">').find((c) => c.includes('<h2>Garantie « Jeunes » Paris</h2>'));
   assert.ok(card(), 'the new programme is listed');
   assert.equal(factOf(card(), 'Un contact tous les'), '7 jours');

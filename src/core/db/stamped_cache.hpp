@@ -20,7 +20,7 @@ namespace passerelle::db {
 class Connection;
 
 // The current value of a change stamp ("directory": organisations, users,
-// user_roles). One primary-key read.
+// user_roles, programmes). One primary-key read.
 std::int64_t change_stamp(Connection& c, std::string_view name);
 
 template <class V>
