@@ -162,7 +162,7 @@ std::vector<Person> referents_in_scope(Ctx& ctx) {
   auto scope = scope_of(ctx);
   std::string key = "referents";
   for (auto& root : scope) key += "|" + root;
-  return *directory_lists().get(key, db::change_stamp(ctx.db(), "directory"), [&] {
+  return *directory_lists().get(key, ctx.change_stamp("directory"), [&] {
     std::vector<Person> out;
     for (auto& r : followup::referents_in_scope(ctx.db(), scope)) out.push_back({r.id, r.name});
     return out;
@@ -198,7 +198,7 @@ json::array programme_options(Ctx& ctx, const std::string& selected) {
   auto scope = scope_of(ctx);
   std::string key = "programmes";
   for (auto& root : scope) key += "|" + root;
-  auto programmes = directory_lists().get(key, db::change_stamp(ctx.db(), "directory"), [&] {
+  auto programmes = directory_lists().get(key, ctx.change_stamp("directory"), [&] {
     std::vector<Person> out;
     for (auto& p : list_programmes(ctx.db(), scope)) out.push_back({p.id, p.name});
     return out;
@@ -221,7 +221,7 @@ json::array organisation_options(Ctx& ctx, const Scope& scope, const std::string
 // territory the participant's organisation belongs to (its parent's subtree).
 std::shared_ptr<const std::vector<Person>> partners_of(Ctx& ctx, const Participant& p) {
   auto key = fmt::format("partners|{}", p.organisation_id);
-  return directory_lists().get(key, db::change_stamp(ctx.db(), "directory"), [&] {
+  return directory_lists().get(key, ctx.change_stamp("directory"), [&] {
     std::vector<Person> out;
     auto org = network::get_organisation(ctx.db(), {""}, p.organisation_id);
     if (!org) return out;

@@ -1,5 +1,7 @@
 #include "core/web/app.hpp"
 
+#include "core/db/stamped_cache.hpp"
+
 #include <sodium.h>
 #include <spdlog/spdlog.h>
 
@@ -88,6 +90,11 @@ int paris_offset_seconds(std::time_t t) {
 db::Connection& Ctx::db() {
   if (!lease_) lease_.emplace(writes_ ? database_.acquire_for_write() : database_.acquire());
   return **lease_;
+}
+
+std::int64_t Ctx::change_stamp(const std::string& name) {
+  if (auto it = stamps_.find(name); it != stamps_.end()) return it->second;
+  return stamps_[name] = db::change_stamp(db(), name);
 }
 
 void Ctx::parse_body() {

@@ -7,6 +7,7 @@
 #include <functional>
 #include <initializer_list>
 #include <memory>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -51,6 +52,8 @@ class Ctx {
   // Called before the first db(): the request writes, it gets the database's
   // connection for writes (db::Database::acquire_for_write).
   void will_write() { writes_ = true; }
+  // db::change_stamp read once per request (several kept lists of a page share it).
+  std::int64_t change_stamp(const std::string& name);
   // A second connection for work split over two threads (the national dashboard);
   // nothing when the pool has none free. Returned when the lease dies.
   std::optional<db::Lease> extra_connection() { return database_.try_acquire(); }
@@ -76,6 +79,7 @@ class Ctx {
   db::Database& database_;
   std::optional<db::Lease> lease_;
   bool writes_ = false;
+  std::map<std::string, std::int64_t, std::less<>> stamps_;
   bool parsed_ = false;
   std::vector<std::pair<std::string, std::string>> fields_;
   std::vector<std::pair<std::string, Upload>> files_;
