@@ -711,9 +711,10 @@ std::string timeline_text(const TimelineItem& t) {
   return t.text;
 }
 
-http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state, int status) {
+http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state, int status,
+                         std::vector<Enrolment>* known_enrolments = nullptr) {
   auto& db = ctx.db();
-  auto enrolments = enrolments_of(db, p.id);
+  auto enrolments = known_enrolments ? std::move(*known_enrolments) : enrolments_of(db, p.id);
   const bool sensitive = may_see_sensitive(ctx, p, enrolments);
   // Every list of the file read once; the timeline is built from the same lists.
   auto file = participant_file(db, p.id, sensitive);
@@ -1300,8 +1301,10 @@ void register_routes(web::App& app) {
             [](Ctx& ctx) { return participant_form(ctx, {}, {}, {}, 200); });
   app.route("POST", "/participants", followers, [](Ctx& ctx) { return create_participant_route(ctx); });
   app.route("GET", "/participants/{id}", followers, [](Ctx& ctx) {
-    auto p = load_participant(ctx, path_id(ctx));
-    return file_page(ctx, p, nullptr, 200);
+    auto head = participant_head(ctx.db(), scope_of(ctx), path_id(ctx));
+    if (!head.participant) throw web::NotFound{};
+    ctx.known_change_stamp("directory", head.directory_stamp);
+    return file_page(ctx, *head.participant, nullptr, 200, &head.enrolments);
   });
   app.route("GET", "/participants/{id}/modifier", followers, [](Ctx& ctx) {
     auto p = load_participant(ctx, path_id(ctx));

@@ -871,6 +871,24 @@ std::vector<Enrolment> enrolments_of(db::Connection& db, std::int64_t participan
   return out;
 }
 
+ParticipantHead participant_head(db::Connection& db, const Scope& scope, std::int64_t id) {
+  db::Params params{id};
+  auto participant_sql = fmt::format(
+      "SELECT {} FROM participants p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ? AND {}",
+      kParticipantColumns, scope_sql(scope, params));
+  const std::string enrolments_sql =
+      std::string(kEnrolmentSelect) + " WHERE e.participant_id = ? ORDER BY e.entry_date DESC, e.id DESC";
+  auto r = db::query_all(db, {{participant_sql, params},
+                              {enrolments_sql, {id}},
+                              {"SELECT stamp FROM change_stamps WHERE name = 'directory'", {}}});
+  ParticipantHead head;
+  if (!r[2].empty()) head.directory_stamp = r[2].rows[0].integer(0);
+  if (r[0].empty()) return head;  // out of scope: nothing of theirs is kept
+  head.participant = read_participant(r[0].rows[0]);
+  for (auto& row : r[1].rows) head.enrolments.push_back(read_enrolment(row));
+  return head;
+}
+
 std::expected<std::string, web::Errors> change_enrolment_status(db::Connection& db, std::int64_t enrolment_id,
                                                                 std::string_view transition, EnrolmentExit exit,
                                                                 std::optional<std::int64_t> user_id,

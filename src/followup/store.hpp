@@ -173,6 +173,16 @@ std::expected<std::int64_t, web::Errors> enrol(db::Connection& db, const NewEnro
 std::optional<Enrolment> get_enrolment(db::Connection& db, const Scope& scope, std::int64_t id);
 std::vector<Enrolment> enrolments_of(db::Connection& db, std::int64_t participant_id);
 
+// What every participant's file starts from, read in one go (one round trip on
+// PostgreSQL): the participant if in scope, their enrolments (empty when the
+// participant is not in scope) and the directory's change stamp.
+struct ParticipantHead {
+  std::optional<Participant> participant;
+  std::vector<Enrolment> enrolments;
+  std::int64_t directory_stamp = 0;
+};
+ParticipantHead participant_head(db::Connection& db, const Scope& scope, std::int64_t id);
+
 // `transition` is a code of kEnrolmentTransitions; `exit` gives the exit date and
 // outcome for "exit" (its entry_date is read from the database, its today
 // defaults to Paris today). Returns the new status; writes a history row

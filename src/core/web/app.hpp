@@ -54,6 +54,8 @@ class Ctx {
   void will_write() { writes_ = true; }
   // db::change_stamp read once per request (several kept lists of a page share it).
   std::int64_t change_stamp(const std::string& name);
+  // The same, already read with other statements of the request.
+  void known_change_stamp(const std::string& name, std::int64_t value) { stamps_[name] = value; }
   // A second connection for work split over two threads (the national dashboard);
   // nothing when the pool has none free. Returned when the lease dies.
   std::optional<db::Lease> extra_connection() { return database_.try_acquire(); }
