@@ -384,9 +384,19 @@ http::Response page(Ctx& ctx, const std::string& name, json::object data, int st
     }
     res.headers.emplace_back("Set-Cookie", std::string(kFlashCookie) + "=; Path=/; Max-Age=0; SameSite=Lax");
   }
-  layout["content"] = render_fragment(name, std::move(data));
+  // The page's content goes into the layout once: the layout is drawn around a
+  // marker, then the content copied in its place (not copied into the layout's
+  // data, then again into its output). The marker is markup: no escaped value
+  // of the layout (title, name, message) can contain "<!--".
+  static constexpr std::string_view kMarker = "<!--passerelle:content-->";
+  const std::string content = render_fragment(name, std::move(data));
+  layout["content"] = kMarker;
+  const std::string frame = render_fragment("layout", std::move(layout));
+  const auto at = frame.find(kMarker);
+  if (at == std::string::npos) throw std::logic_error("the layout lost its {{{content}}}");
   res.status = status;
-  res.body = render_fragment("layout", std::move(layout));
+  res.body.reserve(frame.size() + content.size());
+  res.body.append(frame, 0, at).append(content).append(frame, at + kMarker.size());
   res.set_header("Content-Type", "text/html; charset=utf-8");
   return res;
 }

@@ -259,15 +259,18 @@ class Renderer {
   bool section_tag_ = false;
 };
 
-Template::Template(std::string_view source) : nodes_(std::make_unique<std::vector<Node>>(parse(source))) {}
+Template::Template(std::string_view source)
+    : nodes_(std::make_unique<std::vector<Node>>(parse(source))), size_hint_(std::make_unique<std::atomic<std::size_t>>(0)) {}
 Template::~Template() = default;
 Template::Template(Template&&) noexcept = default;
 Template& Template::operator=(Template&&) noexcept = default;
 
 std::string Template::render(const json::value& data, const TemplateSet* partials) const {
   std::string out;
-  out.reserve(32768);
+  const auto hint = size_hint_->load(std::memory_order_relaxed);
+  out.reserve(std::max<std::size_t>(4096, hint + hint / 8));
   Renderer(out, partials).run(*nodes_, data);
+  size_hint_->store(out.size(), std::memory_order_relaxed);
   return out;
 }
 
