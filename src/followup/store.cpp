@@ -1754,20 +1754,21 @@ DashboardCounts person_counts(db::Connection& db, const Scope& scope, const Dash
     params.insert(params.end(), {db::Value(std::int64_t{parts}), db::Value(std::int64_t{part})});
   }
   sql += " GROUP BY e.participant_id), ";
-  sql +=
-      "c AS MATERIALIZED (SELECT f.*, (SELECT COUNT(*) FROM interactions i WHERE i.participant_id = f.pid AND i.at >= ? "
-      "AND i.at < ?) AS n, CASE WHEN EXISTS (SELECT 1 FROM interactions i WHERE i.participant_id = f.pid "
-      "AND i.at >= ? AND i.at < ? AND i.outcome IN (";
-  params.insert(params.end(), {db::Value(lo), db::Value(hi), db::Value(lo), db::Value(hi)});
+  // One pass over a person's interactions of the period gives both their count
+  // and whether one reached them: nr = 2 × count + (1 if reached), NULL without
+  // any (one index range per person instead of two).
+  sql += "c AS MATERIALIZED (SELECT f.*, (SELECT 2 * COUNT(*) + MAX(CASE WHEN i.outcome IN (";
   sql += in_list(reached_codes(), params);
   sql +=
-      ")) THEN 1 ELSE 0 END AS r, CASE WHEN f.fe = 1 THEN (SELECT a.email FROM digital_assessments a "
+      ") THEN 1 ELSE 0 END) FROM interactions i WHERE i.participant_id = f.pid AND i.at >= ? AND i.at < ?) AS nr, "
+      "CASE WHEN f.fe = 1 THEN (SELECT a.email FROM digital_assessments a "
       "WHERE a.participant_id = f.pid AND a.assessed_on <= ? ORDER BY a.assessed_on DESC, a.id DESC LIMIT 1) "
       "END AS email FROM f) "
       "SELECT COALESCE(SUM(fe), 0), COALESCE(SUM(entries), 0), COALESCE(SUM(exits), 0), "
-      "COALESCE(SUM(positive), 0), COALESCE(SUM(unreachable), 0), COALESCE(SUM(n), 0), "
-      "COUNT(CASE WHEN n > 0 THEN 1 END), COUNT(CASE WHEN r = 1 THEN 1 END), "
-      "COUNT(CASE WHEN fe = 1 AND r = 0 THEN 1 END), COUNT(email), COUNT(CASE WHEN email IN (";
+      "COALESCE(SUM(positive), 0), COALESCE(SUM(unreachable), 0), COALESCE(SUM(nr / 2), 0), "
+      "COUNT(CASE WHEN nr > 0 THEN 1 END), COUNT(CASE WHEN nr % 2 = 1 THEN 1 END), "
+      "COUNT(CASE WHEN fe = 1 AND COALESCE(nr % 2, 0) = 0 THEN 1 END), COUNT(email), COUNT(CASE WHEN email IN (";
+  params.insert(params.end(), {db::Value(lo), db::Value(hi)});
   params.emplace_back(to);
   sql += in_list(unable_email_codes(), params) + ") THEN 1 END) FROM c";
   auto row = db.query(sql, params).rows.at(0);
