@@ -379,6 +379,33 @@ TEST_P(DbTest, TheWritersConnectionIsLentToOneRequestAtATime) {
   EXPECT_EQ(count(*c, "note"), 2);
 }
 
+// SQLite: the writers' connection does not copy the log back into the file in
+// its requests; a thread does, and the log starts over instead of growing.
+TEST_P(DbTest, TheWriteAheadLogIsCopiedBackBesideTheWritersAndStartsOver) {
+  if (pg()) GTEST_SKIP() << "SQLite's write-ahead log";
+  {
+    auto c = db_->acquire();
+    script(*c, "CREATE TABLE note (id {{pk}}, body TEXT)");
+  }
+  for (int i = 0; i < 300; ++i) {
+    auto w = db_->acquire_for_write();
+    db::Transaction tx(*w);
+    w->query("INSERT INTO note (body) VALUES (?)", {std::string(2000, 'x')});
+    tx.commit();
+  }
+  std::this_thread::sleep_for(600ms);  // the thread's turn (every 100 ms)
+  {
+    auto w = db_->acquire_for_write();
+    w->query("INSERT INTO note (body) VALUES (?)", {"après"});
+  }
+  auto c = db_->acquire();
+  auto r = c->query("PRAGMA wal_checkpoint(PASSIVE)");
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].integer(0), 0) << "not busy";
+  EXPECT_LE(r.rows[0].integer(1), 8) << "the log started over: only the last write is in it, not 300 transactions";
+  EXPECT_EQ(count(*c, "note"), 301);
+}
+
 TEST_P(DbTest, AWriterLeaseGivenBackInsideATransactionIsRolledBackAndLentAgain) {
   {
     auto c = db_->acquire();
