@@ -1,5 +1,7 @@
 #include "events/rules.hpp"
 
+#include "network/model.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -153,8 +155,9 @@ web::Errors validate_event(const EventInput& in, EventValues& out) {
   if (!is_code(kEventStatuses, v.status)) errors.push_back({"status", "Statut inconnu."});
   for (const auto& r : in.regions) {
     auto region = trim(r);
-    if (!region.empty() && std::find(v.regions.begin(), v.regions.end(), region) == v.regions.end())
-      v.regions.push_back(region);
+    if (region.empty() || std::find(v.regions.begin(), v.regions.end(), region) != v.regions.end()) continue;
+    if (!network::find_region(region)) errors.push_back({"regions", fmt::format("Région inconnue : « {} ».", region)});
+    else v.regions.push_back(region);
   }
   if (v.regions.empty()) errors.push_back({"regions", "Choisissez au moins une région."});
   if (errors.empty()) out = std::move(v);

@@ -25,7 +25,7 @@ std::string add_hours(std::string_view utc, int hours);
 struct EventInput {
   std::string kind, title, description, starts_at, ends_at, venue, visio_url, organiser_id, capacity,
       registration_opens_at, registration_closes_at, offer_hours, themes, status;
-  std::vector<std::string> regions;
+  std::vector<std::string> regions;  // INSEE region codes ("11": Île-de-France)
 };
 
 // The checked values, instants in UTC.

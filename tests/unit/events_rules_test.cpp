@@ -15,7 +15,7 @@ EventInput valid_input() {
   in.visio_url = "https://zoom.us/j/123";
   in.organiser_id = "5";
   in.capacity = "40";
-  in.regions = {"Île-de-France", "Centre-Val de Loire"};
+  in.regions = {"11", "24"};  // Île-de-France, Centre-Val de Loire
   return in;
 }
 
@@ -53,7 +53,7 @@ TEST(EventsRules, EndBeforeStartAndEveryOtherErrorAtOnce) {
   in.title = " ";
   in.visio_url = "";
   in.capacity = "-3";
-  in.regions = {};
+  in.regions = {"99"};
   EventValues v;
   auto errors = validate_event(in, v);
   ASSERT_NE(error_for(errors, "ends_at"), nullptr);
@@ -62,7 +62,8 @@ TEST(EventsRules, EndBeforeStartAndEveryOtherErrorAtOnce) {
   EXPECT_NE(error_for(errors, "title"), nullptr);
   EXPECT_NE(error_for(errors, "venue"), nullptr);
   EXPECT_NE(error_for(errors, "capacity"), nullptr);
-  EXPECT_NE(error_for(errors, "regions"), nullptr);
+  ASSERT_NE(error_for(errors, "regions"), nullptr);
+  EXPECT_EQ(error_for(errors, "regions")->message, "Région inconnue : « 99 ».");
   EXPECT_TRUE(v.title.empty());  // nothing filled on error
 }
 
