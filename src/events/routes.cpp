@@ -204,6 +204,7 @@ Event managed_or_404(Ctx& ctx, std::int64_t id) {
 struct RegistrationTyped {
   std::string contact, dietary, accessibility;
   std::vector<std::string> sessions;
+  std::string session_title, session_theme, session_capacity;  // the staff's "add a session" form
 };
 
 http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& typed, const web::Errors& errors,
@@ -271,7 +272,11 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
     data["contacts"] = std::move(contacts);
     data["full"] = e->capacity && e->used >= *e->capacity;
   }
-  data["values"] = json::object{{"dietary", typed.dietary}, {"accessibility", typed.accessibility}};
+  data["values"] = json::object{{"dietary", typed.dietary},
+                                {"accessibility", typed.accessibility},
+                                {"session_title", typed.session_title},
+                                {"session_theme", typed.session_theme},
+                                {"session_capacity", typed.session_capacity}};
   if (e->managed) {
     json::array next;
     for (auto& l : kEventStatuses)
@@ -324,6 +329,31 @@ http::Response register_from_form(Ctx& ctx) {
       errors.push_back({e.field == "contact_id" ? "contact" : e.field == "event_id" ? "contact" : e.field, e.message});
   }
   return event_page(ctx, id, typed, errors, 422);
+}
+
+// Staff add a session (a round table, a workshop) to their event.
+http::Response add_session_from_form(Ctx& ctx) {
+  auto e = managed_or_404(ctx, web::path_id(ctx));
+  RegistrationTyped typed;
+  typed.session_title = ctx.form("session_title");
+  typed.session_theme = ctx.form("session_theme");
+  typed.session_capacity = ctx.form("session_capacity");
+  web::Errors errors;
+  SessionInput s{typed.session_title, typed.session_theme, std::nullopt};
+  if (s.title.find_first_not_of(" \t") == std::string::npos)
+    errors.push_back({"session_title", "Le titre de la session est obligatoire."});
+  if (!typed.session_capacity.empty()) {
+    auto c = web::to_id(typed.session_capacity);
+    if (!c || *c == 0) errors.push_back({"session_capacity", "La capacité doit être un nombre entier positif."});
+    else s.capacity = *c;
+  }
+  if (!errors.empty()) return event_page(ctx, e.id, typed, errors, 422);
+  db::Transaction tx(ctx.db());
+  auto id = add_session(ctx.db(), e.id, s);
+  audit::record(ctx.db(), ctx.user().id, "create", "event_session", id, s.title, ctx.req.remote_addr);
+  tx.commit();
+  ctx.flash("La session a été ajoutée.");
+  return http::Response::redirect(fmt::format("/evenements/{}", e.id));
 }
 
 }  // namespace
@@ -383,6 +413,7 @@ void register_routes(web::App& app) {
     ctx.flash(fmt::format("Statut : {}.", label_of(kEventStatuses, to)));
     return http::Response::redirect(fmt::format("/evenements/{}", e.id));
   });
+  app.route("POST", "/evenements/{id}/sessions", staff(), [](Ctx& ctx) { return add_session_from_form(ctx); });
   app.route("POST", "/evenements/{id}/inscriptions", readers(), [](Ctx& ctx) { return register_from_form(ctx); });
   app.route("POST", "/inscriptions/{id}/annuler", readers(), [](Ctx& ctx) {
     auto r = get_registration(ctx.db(), access_of(ctx), web::path_id(ctx));

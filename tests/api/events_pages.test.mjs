@@ -122,3 +122,20 @@ test('staff create an event: end before start refused next to the field with the
   const pdl = await eventId('Journée Pays de la Loire : la relation avec les prescripteurs');
   assert.equal((await networkPage.get(`/evenements/${pdl}/modifier`)).status, 404);
 });
+
+test('staff add a session to their event; a bad capacity comes back next to the field', async () => {
+  const id = await eventId('Webinaire : recruter avec les prescripteurs du territoire');
+  const csrf = csrfOf(await page(adminPage, `/evenements/${id}`));
+  let res = await adminPage.post(`/evenements/${id}/sessions`, { form: { _csrf: csrf, session_title: 'Atelier prescripteurs', session_capacity: 'douze' } });
+  assert.equal(res.status, 422);
+  const html = await res.text();
+  assert.match(html, /<p class="error" id="e-session_capacity">La capacité doit être un nombre entier positif\.<\/p>/);
+  assert.match(html, /value="Atelier prescripteurs"/);
+  res = await adminPage.post(`/evenements/${id}/sessions`, { form: { _csrf: csrf, session_title: 'Atelier prescripteurs', session_capacity: '12' } });
+  assert.equal(res.status, 303);
+  const sessions = await adminApi.call('GET', `/api/v1/events/${id}/sessions`);
+  assert.deepEqual(sessions.body.items.map((s) => [s.title, s.capacity]), [['Atelier prescripteurs', 12]]);
+  // Not theirs: 404; not staff: 403.
+  assert.equal((await networkPage.post(`/evenements/${id}/sessions`, { form: { _csrf: csrfOf(await page(networkPage, '/compte')), session_title: 'x' } })).status, 404);
+  assert.equal((await memberPage.post(`/evenements/${id}/sessions`, { form: { _csrf: csrfOf(await page(memberPage, '/compte')), session_title: 'x' } })).status, 403);
+});
