@@ -13,7 +13,7 @@ EventAccess access_of(web::Ctx& ctx) {
   a.own = ctx.user().scope_roots({"admin", "network", "member"});
   std::set<std::string> regions;
   for (auto& g : ctx.user().grants) {
-    if (g.role != "member") continue;
+    if (g.role != "member" && g.role != "admin" && g.role != "network") continue;
     auto r = ctx.db().query("SELECT region FROM organisations WHERE id = ?", {g.organisation_id});
     if (!r.empty() && !r.rows[0].text(0).empty()) regions.insert(r.rows[0].text(0));
   }

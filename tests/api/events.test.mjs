@@ -74,6 +74,10 @@ test('members see the events open to their region, staff their subtree\'s; other
   const idf = await titles(network);
   assert.ok(idf.includes('Réunion des adhérents Île-de-France et Centre-Val de Loire'));
   assert.ok(!idf.includes('Journée des adhérents PACA'));
+  assert.ok(idf.includes('Congrès national'), 'open to Île-de-France: read, not managed');
+  const congress = (await network.call('GET', '/api/v1/events?kind=congress')).body.items[0];
+  assert.equal(congress.managed, false);
+  assert.equal((await network.call('PATCH', `/api/v1/events/${congress.id}`, { status: 'cancelled' })).status, 404);
   assert.equal((await partner.call('GET', '/api/v1/events')).status, 403);
   assert.equal((await partner.call('GET', '/api/v1/registrations')).status, 403);
   assert.equal((await partner.call('POST', '/api/v1/registrations', {})).status, 403);
