@@ -144,7 +144,7 @@ void load_demo(db::Connection& db, std::ostream& out) {
                         pdl, 50, "recrutement, prescripteurs", "published", {pdl.region});
   (void)upcoming;
   tx.commit();
-  out << "Événements : 9 (dont 1 ouvert aux inscriptions).\n";
+  out << "Événements : 8 (dont 1 ouvert aux inscriptions).\n";
 }
 
 }  // namespace passerelle::events
