@@ -275,6 +275,8 @@ void update_event(db::Connection& db, std::int64_t id, const EventValues& v) {
        v.registration_opens_at, v.registration_closes_at, v.offer_hours, v.themes, search_text(v), v.status, auth::now_utc(), id});
   db.query("DELETE FROM event_regions WHERE event_id = ?", {id});
   for (const auto& region : v.regions) db.query("INSERT INTO event_regions (event_id, region) VALUES (?, ?)", {id, region});
+  // A larger capacity frees seats: they go to the waiting list at once.
+  if (auto e = lock_event(db, id)) offer_free_seats(db, id, *e, auth::now_utc());
 }
 
 void set_event_status(db::Connection& db, std::int64_t id, const std::string& status) {

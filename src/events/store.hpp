@@ -66,6 +66,8 @@ struct SessionInput {
 };
 // `v.organiser_id` must be in the caller's manage scope (checked by the caller).
 std::int64_t create_event(db::Connection& db, const EventValues& v, const std::vector<SessionInput>& sessions = {});
+// Inside the caller's transaction; seats freed by a larger capacity are offered
+// to the waiting list.
 void update_event(db::Connection& db, std::int64_t id, const EventValues& v);
 void set_event_status(db::Connection& db, std::int64_t id, const std::string& status);
 std::int64_t add_session(db::Connection& db, std::int64_t event_id, const SessionInput& s);

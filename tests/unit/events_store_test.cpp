@@ -147,6 +147,25 @@ TEST_P(EventsStore, FullEventWaitlistsAndAFreedSeatIsOfferedToTheFirstWaiting) {
   EXPECT_EQ(history.rows[2].text(0), "registered");
 }
 
+TEST_P(EventsStore, ALargerCapacityOffersTheNewSeatsToTheWaitingList) {
+  auto id = event(1);
+  auto a = registered(request(id, contact("Anne", marseille), marseille));
+  auto b = registered(request(id, contact("Bruno", nice), nice));
+  auto c = registered(request(id, contact("Chloé", nice), nice));
+  ASSERT_EQ(b.status, "waitlisted");
+  auto e = get_event(conn(), staff_paca, id);
+  EventValues v{e->kind, e->title, e->description, e->starts_at, e->ends_at, e->venue, e->visio_url, e->organiser_id,
+                2, e->registration_opens_at, e->registration_closes_at, e->offer_hours, e->themes, e->status, e->regions};
+  {
+    db::Transaction tx(conn());
+    update_event(conn(), id, v);
+    tx.commit();
+  }
+  EXPECT_EQ(status_of(a.id), "registered");
+  EXPECT_EQ(status_of(b.id), "offered");
+  EXPECT_EQ(status_of(c.id), "waitlisted");
+}
+
 TEST_P(EventsStore, DuplicateClosedWindowAndFullSessionAreErrors) {
   auto id = event(30);
   auto s1 = add_session(conn(), id, {"Table ronde 1", "Recrutement", 1});
