@@ -126,6 +126,14 @@ void offer_free_seats(db::Connection& db, std::int64_t event_id, const LockedEve
         "SELECT id FROM registrations WHERE event_id = ? AND status = 'waitlisted' ORDER BY created_at, id LIMIT 1",
         {event_id});
     if (next.empty()) return;
+    // Sessions that filled up while they waited are dropped from their choice,
+    // so that no session goes over its capacity.
+    db.query(fmt::format("DELETE FROM registration_sessions WHERE registration_id = ? AND session_id IN ("
+                         "SELECT s.id FROM event_sessions s WHERE s.event_id = ? AND s.capacity IS NOT NULL AND "
+                         "s.capacity <= (SELECT COUNT(*) FROM registration_sessions rs JOIN registrations r ON "
+                         "r.id = rs.registration_id WHERE rs.session_id = s.id AND r.status IN {}))",
+                         kSeatStatuses),
+             {next.rows[0].integer(0), event_id});
     set_status(db, next.rows[0].integer(0), "waitlisted", "offered", add_hours(now, e.offer_hours), std::nullopt,
                "Place libérée", now);
     ++used;

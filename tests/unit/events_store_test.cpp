@@ -166,6 +166,25 @@ TEST_P(EventsStore, ALargerCapacityOffersTheNewSeatsToTheWaitingList) {
   EXPECT_EQ(status_of(c.id), "waitlisted");
 }
 
+TEST_P(EventsStore, AnOfferNeverTakesASessionOverItsCapacity) {
+  auto id = event(2);
+  auto s = add_session(conn(), id, {"Table ronde", "", 1});
+  auto a = registered(request(id, contact("Anne", marseille), marseille));
+  auto c = registered(request(id, contact("Chloé", nice), nice));
+  auto rb = request(id, contact("Bruno", nice), nice), rd = request(id, contact("David", nice), nice);
+  rb.session_ids = rd.session_ids = {s};
+  auto b = registered(rb), d = registered(rd);  // both wait, both chose the round table (still empty)
+  ASSERT_EQ(d.status, "waitlisted");
+  ASSERT_TRUE(cancel_registration(conn(), a.id, "2023-01-12T10:00:00Z", std::nullopt));
+  ASSERT_TRUE(cancel_registration(conn(), c.id, "2023-01-12T11:00:00Z", std::nullopt));
+  EXPECT_EQ(status_of(b.id), "offered");
+  EXPECT_EQ(status_of(d.id), "offered");
+  auto e = get_event(conn(), staff_paca, id);
+  EXPECT_EQ(e->sessions[0].used, 1) << "the round table keeps its capacity";
+  EXPECT_EQ(get_registration(conn(), staff_paca, b.id)->session_ids, std::vector<std::int64_t>{s});
+  EXPECT_TRUE(get_registration(conn(), staff_paca, d.id)->session_ids.empty());
+}
+
 TEST_P(EventsStore, DuplicateClosedWindowAndFullSessionAreErrors) {
   auto id = event(30);
   auto s1 = add_session(conn(), id, {"Table ronde 1", "Recrutement", 1});
