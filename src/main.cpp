@@ -27,6 +27,9 @@
 #include "clauses/store.hpp"
 #include "employment/demo.hpp"
 #include "employment/routes.hpp"
+#include "events/demo.hpp"
+#include "events/routes.hpp"
+#include "events/store.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -63,6 +66,7 @@ int usage() {
   import organisations FICHIER [--valid-only] [--parent ID]
   export organisations [--format csv|xlsx] [--out FICHIER]
   memberships refresh                 met à jour les statuts des adhésions (passe quotidienne)
+  events expire-offers                fait expirer les places proposées non acceptées et les propose aux suivants
   backup FICHIER                      copie cohérente d'une base SQLite en service
   bench-data --organisations N --contacts M   jeu de données de mesure
   bench-data --participants N --interactions M --referents R   suivi (mesure)
@@ -157,6 +161,9 @@ int cmd_serve() {
     // The daily pass of membership statuses, once at start (and by `memberships refresh`).
     if (auto n = network::refresh_membership_statuses(*lease, network::membership_today()))
       spdlog::info("{{\"event\":\"memberships_refreshed\",\"changed\":{}}}", n);
+    // Seats offered and not taken in time pass to the next on the waiting list.
+    if (auto n = events::expire_offers(*lease, auth::now_utc()))
+      spdlog::info("{{\"event\":\"event_offers_expired\",\"expired\":{}}}", n);
   }
   web::AppSettings settings;
   settings.secure_cookies = env("PASSERELLE_SECURE_COOKIES", "0") == "1";
@@ -208,6 +215,8 @@ int cmd_serve() {
   employment::register_api_routes(app);
   network::register_membership_routes(app);
   network::register_diagnostic_routes(app);
+  events::register_routes(app);
+  events::register_api_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -398,6 +407,7 @@ int main(int argc, char** argv) {
       followup::load_demo(*lease, std::cout);
       clauses::load_demo(*lease, std::cout);
       employment::load_demo(*lease, std::cout);
+      events::load_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {
@@ -437,6 +447,14 @@ int main(int argc, char** argv) {
     if (command == "import") return cmd_import(rest);
     if (command == "export") return cmd_export(rest);
     if (command == "backup") return cmd_backup(rest);
+    if (command == "events" && rest.size() == 1 && rest[0] == "expire-offers") {
+      auto database = open_database(1);
+      db::migrate(*database);
+      auto lease = database->acquire();
+      auto n = events::expire_offers(*lease, auth::now_utc());
+      std::cout << "Places proposées expirées : " << n << ".\n";
+      return 0;
+    }
     if (command == "memberships" && rest.size() == 1 && rest[0] == "refresh") {
       auto database = open_database(1);
       db::migrate(*database);

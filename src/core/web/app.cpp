@@ -346,6 +346,7 @@ const std::vector<NavItem>& nav_items() {
       {"/contacts", "Contacts", {}},
       {"/adhesions", "Adhésions", {"admin", "network", "member"}},
       {"/diagnostic", "Diagnostic territorial", {"admin", "network"}},
+      {"/evenements", "Événements", {"admin", "network", "member"}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
       {"/compte", "Mon compte", {}},
   };
