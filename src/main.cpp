@@ -215,6 +215,7 @@ int cmd_serve() {
   employment::register_api_routes(app);
   network::register_membership_routes(app);
   network::register_diagnostic_routes(app);
+  events::register_attendance_routes(app);
   events::register_routes(app);
   events::register_api_routes(app);
 

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "core/auth/auth.hpp"
+#include "events/attendance.hpp"
 #include "events/store.hpp"
 
 namespace passerelle::events {
@@ -114,8 +115,23 @@ void load_demo(db::Connection& db, std::ostream& out) {
       "produits locaux et de saison, version végétarienne.");
   attend(db, paca_day, "Marseille Recyclage", "attended", "", {1, 3});
   attend(db, paca_day, "Calanques Nature Insertion", "attended", "végétarien", {2});
-  event(db, "members_day", "Journée des adhérents PACA — suite", "2023-04-06T09:30", "2023-04-06T16:30", "Marseille",
-        "", paca, 35, "rapport IGAS, projet France Travail, PASS IAE", "done", {paca.region});
+  auto paca_next = event(db, "members_day", "Journée des adhérents PACA — suite", "2023-04-06T09:30",
+                         "2023-04-06T16:30", "Marseille", "", paca, 35, "rapport IGAS, projet France Travail, PASS IAE",
+                         "done", {paca.region});
+  attend(db, paca_next, "Marseille Recyclage", "attended");
+  attend(db, paca_next, "Calanques Nature Insertion", "no_show");
+  // Seed 001's outcome: what was said, and the next date announced to the same audience.
+  OutcomeInput outcome;
+  outcome.synthesis =
+      "Une trentaine d'adhérents réunis au Mas Le Cagnard. Le matin, en plénière : le contexte incertain des SIAE et "
+      "l'importance du réseau, les alternatives au PASS IAE, l'expérimentation TZCLD, les offres de services et de "
+      "formation.\n\nL'après-midi en World café, trois tables rondes : anticiper la fin du PASS IAE pour le maintien "
+      "de certains publics en AI ; renforcer la coopération nationale et territoriale pour la formation (financements, "
+      "stratégie, développement) ; repenser le modèle économique des SIAE (diversification vers des activités "
+      "tierces).\n\nBilan des trois tables rondes en séance plénière. D'autres journées de travail suivront dans "
+      "l'année.";
+  save_outcome(db, paca_day, outcome);
+  db.query("UPDATE events SET next_event_id = ? WHERE id = ?", {paca_next, paca_day});
 
   auto pdl_day = event(
       db, "members_day", "Journée Pays de la Loire : la relation avec les prescripteurs", "2021-12-08T09:30",

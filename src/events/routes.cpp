@@ -283,6 +283,7 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
       if (event_transition_allowed(e->status, l.code)) next.push_back(json::object{{"code", l.code}, {"label", l.label}});
     data["transitions"] = std::move(next);
   }
+  outcome_view(ctx.db(), e->id, data);
   for (auto& [k, v] : web::errors_json(errors)) data[k] = v;
   return web::page(ctx, "events/event", std::move(data), status);
 }

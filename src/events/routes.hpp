@@ -7,6 +7,11 @@ namespace passerelle::events {
 void register_routes(web::App& app);
 // API: /api/v1/events, /api/v1/events/{id}/sessions, /api/v1/registrations.
 void register_api_routes(web::App& app);
+// Attendance, outcomes and reports, pages and API (attendance_routes.cpp);
+// registered before the others ("/evenements/rapports" is not an event id).
+void register_attendance_routes(web::App& app);
+// The outcome of an event for its page: synthesis paragraphs, videos, next date.
+void outcome_view(db::Connection& db, std::int64_t event_id, boost::json::object& data);
 
 // Who looks (routes_common.cpp): staff (admin, network) manage the events
 // organised in their subtrees; everyone (staff and members) sees the published

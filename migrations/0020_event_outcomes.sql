@@ -1,0 +1,17 @@
+-- What remains of an event once it is over (issue 5, "Outcomes"): a synthesis,
+-- video links, and the next date announced to the same audience (seed 001:
+-- "prochaine journée des adhérents le 6 avril").
+ALTER TABLE events ADD COLUMN synthesis TEXT NOT NULL DEFAULT '';
+ALTER TABLE events ADD COLUMN next_event_id {{int}} REFERENCES events(id);
+
+CREATE TABLE event_videos (
+  id {{pk}},
+  event_id {{int}} NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  title TEXT NOT NULL,
+  url TEXT NOT NULL,
+  position INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX event_videos_event ON event_videos(event_id, position, id);
+
+-- Reports read attendance by member organisation over a period.
+CREATE INDEX registrations_organisation_status ON registrations(organisation_id, status, event_id);
