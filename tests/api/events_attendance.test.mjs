@@ -259,3 +259,11 @@ test('the reports page and its exports', async () => {
   assert.match(text(await res.text()), /Date de début invalide/);
   assert.equal((await memberPage.get('/evenements/rapports')).status, 403);
 });
+
+test('the OpenAPI document describes check-in, attendance, outcome and reports', async () => {
+  const doc = await (await fetch(server.url + '/api/v1/openapi.json')).json();
+  const routes = [['get', '/api/v1/events/{id}/checkin'], ['post', '/api/v1/events/{id}/attendance'],
+    ['get', '/api/v1/events/{id}/outcome'], ['put', '/api/v1/events/{id}/outcome'], ['get', '/api/v1/events/reports'],
+    ['post', '/api/v1/registrations/{id}/attendance']];
+  for (const [method, path] of routes) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
+});
