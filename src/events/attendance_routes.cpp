@@ -277,6 +277,7 @@ http::Response report_page(Ctx& ctx) {
                               yp);
   json::array year_links;
   for (auto& y : years.rows) year_links.push_back(json::value(y.text(0)));
+  data["has_years"] = !year_links.empty();
   data["years"] = std::move(year_links);
   if (!errors.empty()) {
     for (auto& [k, v] : web::errors_json(errors)) data[k] = v;
@@ -540,6 +541,7 @@ void outcome_view(db::Connection& db, std::int64_t event_id, json::object& data)
   bool any = !paragraphs.empty() || !videos.empty() || o.next_event_id;
   data["has_outcome"] = any;
   data["synthesis_paragraphs"] = std::move(paragraphs);
+  data["has_videos"] = !videos.empty();
   data["videos"] = std::move(videos);
   data["has_next"] = o.next_event_id.has_value();
   data["next_id"] = o.next_event_id.value_or(0);

@@ -281,6 +281,7 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
     json::array next;
     for (auto& l : kEventStatuses)
       if (event_transition_allowed(e->status, l.code)) next.push_back(json::object{{"code", l.code}, {"label", l.label}});
+    data["has_transitions"] = !next.empty();
     data["transitions"] = std::move(next);
   }
   outcome_view(ctx.db(), e->id, data);

@@ -267,3 +267,13 @@ test('the OpenAPI document describes check-in, attendance, outcome and reports',
     ['post', '/api/v1/registrations/{id}/attendance']];
   for (const [method, path] of routes) assert.ok(doc.paths[path]?.[method], `${method} ${path}`);
 });
+
+test('the event page offers its staff the allowed status changes, and the reports page the years with events', async () => {
+  const webinar = (await admin.call('GET', '/api/v1/events?status=published&q=prescripteurs')).body.items[0];
+  const html = text(await (await adminPage.get(`/evenements/${webinar.id}`)).text());
+  assert.match(html, /Passer à « Terminé »/);
+  assert.match(html, /Passer à « Annulé »/);
+  assert.doesNotMatch(text(await (await memberPage.get(`/evenements/${webinar.id}`)).text()), /Passer à/);
+  const report = text(await (await adminPage.get('/evenements/rapports')).text());
+  assert.match(report, /Années : .*2023 .*2021 .*2020/);
+});
