@@ -17,7 +17,7 @@ BUILD_DIR := build
 BIN       := $(BUILD_DIR)/passerelle
 DEFAULT_DATABASE := data/passerelle.db
 
-.PHONY: deps build server run test bench bench-followup bench-clauses bench-employment clean
+.PHONY: deps build server run test bench bench-followup bench-clauses bench-employment bench-events clean
 
 deps:
 	@scripts/install-deps.sh
@@ -61,7 +61,7 @@ test:
 
 # Every benchmark runs even when one reports a failure; the status is 1 if any failed.
 bench: build
-	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; bash bench/clauses.sh; c=$$?; bash bench/employment.sh; d=$$?; exit $$(( a || b || c || d ))
+	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; bash bench/clauses.sh; c=$$?; bash bench/employment.sh; d=$$?; bash bench/events.sh; e=$$?; exit $$(( a || b || c || d || e ))
 
 # The follow-up benchmark alone (issue 3): BENCH_FU_SCALES="100 10 1" adds the national scale.
 bench-followup: build
@@ -74,6 +74,10 @@ bench-clauses: build
 # The CV-search benchmark alone (issue 4): BENCH_EMP_PROFILES (200000), BENCH_ENGINES.
 bench-employment: build
 	@bash bench/employment.sh
+
+# The events benchmark alone (issue 5): BENCH_EV_EVENTS, BENCH_EV_REGISTRATIONS, BENCH_ENGINES.
+bench-events: build
+	@bash bench/events.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan test-results

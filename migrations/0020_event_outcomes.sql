@@ -13,5 +13,6 @@ CREATE TABLE event_videos (
 );
 CREATE INDEX event_videos_event ON event_videos(event_id, position, id);
 
--- Reports read attendance by member organisation over a period.
-CREATE INDEX registrations_organisation_status ON registrations(organisation_id, status, event_id);
+-- Reports read every registration of a period's events: event, member, status
+-- from the index alone.
+CREATE INDEX registrations_event_organisation ON registrations(event_id, organisation_id, status);

@@ -72,6 +72,7 @@ int usage() {
   bench-data --participants N --interactions M --referents R   suivi (mesure)
   bench-data --contracts N --hours M   clauses sociales (mesure, après demo)
   bench-data --cv-profiles N          CVthèque de mesure (après demo)
+  bench-data --events N --registrations M   événements et inscriptions de mesure (après les contacts)
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
 PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
@@ -418,6 +419,12 @@ int main(int argc, char** argv) {
       // The CV library (issue 4) alone: bench-data --cv-profiles N.
       if (auto cv = option(rest, "--cv-profiles"); !cv.empty()) {
         employment::load_bench_data(*lease, std::stoll(cv), std::cout);
+        lease->execute_script("ANALYZE");
+        return 0;
+      }
+      // Events (issue 5): bench-data --events N --registrations M, after the organisations and contacts.
+      if (auto ev = option(rest, "--events"); !ev.empty()) {
+        events::load_bench_data(*lease, std::stoll(ev), std::stoll(option(rest, "--registrations", "0")), std::cout);
         lease->execute_script("ANALYZE");
         return 0;
       }

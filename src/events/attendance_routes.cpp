@@ -474,54 +474,64 @@ http::Response api_report(Ctx& ctx) {
   auto f = report_filter(ctx, errors, "from", "to");
   if (!errors.empty()) return web::validation_problem(errors);
   auto rep = attendance_report(ctx.db(), f);
-  json::array events, members, regions, never;
+  // A year of a national network is thousands of objects: one arena for all.
+  json::monotonic_resource arena(1 << 20);
+  json::storage_ptr sp(&arena);
+  json::array events(sp), members(sp), regions(sp), never(sp);
+  events.reserve(rep.events.size());
   for (auto& e : rep.events) {
-    json::array regs;
-    for (auto& r : e.regions) regs.push_back(json::value(r));
-    events.push_back(json::object{{"id", e.id},
-                                  {"title", e.title},
-                                  {"kind", e.kind},
-                                  {"starts_at", e.starts_at},
-                                  {"organiser_name", e.organiser_name},
-                                  {"status", e.status},
-                                  {"regions", std::move(regs)},
-                                  {"registrations", e.registrations},
-                                  {"attended", e.attended},
-                                  {"no_show", e.no_show},
-                                  {"cancelled", e.cancelled},
-                                  {"waitlisted", e.waitlisted}});
+    json::array regs(sp);
+    for (auto& r : e.regions) regs.emplace_back(json::string_view(r));
+    events.emplace_back(json::object({{"id", e.id},
+                                      {"title", e.title},
+                                      {"kind", e.kind},
+                                      {"starts_at", e.starts_at},
+                                      {"organiser_name", e.organiser_name},
+                                      {"status", e.status},
+                                      {"regions", std::move(regs)},
+                                      {"registrations", e.registrations},
+                                      {"attended", e.attended},
+                                      {"no_show", e.no_show},
+                                      {"cancelled", e.cancelled},
+                                      {"waitlisted", e.waitlisted}},
+                                     sp));
   }
-  auto member = [](const MemberReportRow& m) {
-    return json::object{{"organisation_id", m.organisation_id},
-                        {"name", m.name},
-                        {"kind", m.kind},
-                        {"region", m.region},
-                        {"registrations", m.registrations},
-                        {"events", m.events},
-                        {"attended", m.attended},
-                        {"no_show", m.no_show},
-                        {"last_attended_at", m.last_attended.empty() ? json::value(nullptr) : json::value(m.last_attended)}};
+  auto member = [&sp](const MemberReportRow& m) {
+    return json::object({{"organisation_id", m.organisation_id},
+                         {"name", m.name},
+                         {"kind", m.kind},
+                         {"region", m.region},
+                         {"registrations", m.registrations},
+                         {"events", m.events},
+                         {"attended", m.attended},
+                         {"no_show", m.no_show},
+                         {"last_attended_at", m.last_attended.empty() ? json::value(nullptr) : json::value(m.last_attended)}},
+                        sp);
   };
-  for (auto& m : rep.members) members.push_back(member(m));
-  for (auto& m : rep.never) never.push_back(member(m));
+  members.reserve(rep.members.size());
+  for (auto& m : rep.members) members.emplace_back(member(m));
+  for (auto& m : rep.never) never.emplace_back(member(m));
   for (auto& r : rep.regions)
-    regions.push_back(json::object{{"region", r.region},
-                                   {"region_name", region_name(r.region)},
-                                   {"events", r.events},
-                                   {"registrations", r.registrations},
-                                   {"attended", r.attended},
-                                   {"no_show", r.no_show},
-                                   {"members", r.members},
-                                   {"members_attending", r.members_attending}});
-  return web::json_response(json::object{{"from", f.from},
-                                         {"to", f.to},
-                                         {"registrations", rep.registrations},
-                                         {"attended", rep.attended},
-                                         {"no_show", rep.no_show},
-                                         {"events", std::move(events)},
-                                         {"members", std::move(members)},
-                                         {"regions", std::move(regions)},
-                                         {"members_never_attending", std::move(never)}});
+    regions.emplace_back(json::object({{"region", r.region},
+                                       {"region_name", region_name(r.region)},
+                                       {"events", r.events},
+                                       {"registrations", r.registrations},
+                                       {"attended", r.attended},
+                                       {"no_show", r.no_show},
+                                       {"members", r.members},
+                                       {"members_attending", r.members_attending}},
+                                      sp));
+  json::object out({{"from", f.from},
+                    {"to", f.to},
+                    {"registrations", rep.registrations},
+                    {"attended", rep.attended},
+                    {"no_show", rep.no_show},
+                    {"events", std::move(events)},
+                    {"members", std::move(members)},
+                    {"regions", std::move(regions)},
+                    {"members_never_attending", std::move(never)}},
+                   sp);
+  return web::json_response(out);
 }
 
 }  // namespace

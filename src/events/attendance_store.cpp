@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <map>
+#include <unordered_map>
 
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
@@ -196,18 +197,12 @@ Report attendance_report(db::Connection& db, const ReportFilter& f) {
   db::Params params{from, to};
   auto scope = network::scope_condition(f.scope, params, "o.path");
   auto events = db.query(
-      "SELECT e.id, e.title, e.kind, e.starts_at, o.name, e.status, e.capacity, "
-      "COALESCE(SUM(CASE WHEN r.status NOT IN ('cancelled', 'expired') THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN r.status = 'attended' THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN r.status = 'no_show' THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN r.status = 'cancelled' THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN r.status = 'waitlisted' THEN 1 ELSE 0 END), 0) "
-      "FROM events e JOIN organisations o ON o.id = e.organiser_id LEFT JOIN registrations r ON r.event_id = e.id "
-      "WHERE e.starts_at >= ? AND e.starts_at < ? AND e.status <> 'draft' AND " +
-          scope +
-          " GROUP BY e.id, e.title, e.kind, e.starts_at, o.name, e.status, e.capacity ORDER BY e.starts_at, e.id",
+      "SELECT e.id, e.title, e.kind, e.starts_at, o.name, e.status, e.capacity FROM events e JOIN organisations o ON "
+      "o.id = e.organiser_id WHERE e.starts_at >= ? AND e.starts_at < ? AND e.status <> 'draft' AND " +
+          scope + " ORDER BY e.starts_at, e.id",
       params);
-  std::map<std::int64_t, std::size_t> by_id;
+  std::unordered_map<std::int64_t, std::size_t> by_id;
+  by_id.reserve(events.rows.size());
   for (auto& row : events.rows) {
     EventReportRow e;
     e.id = row.integer(0);
@@ -217,14 +212,6 @@ Report attendance_report(db::Connection& db, const ReportFilter& f) {
     e.organiser_name = row.text(4);
     e.status = row.text(5);
     e.capacity = row.opt_integer(6);
-    e.registrations = row.integer(7);
-    e.attended = row.integer(8);
-    e.no_show = row.integer(9);
-    e.cancelled = row.integer(10);
-    e.waitlisted = row.integer(11);
-    rep.registrations += e.registrations;
-    rep.attended += e.attended;
-    rep.no_show += e.no_show;
     by_id[e.id] = rep.events.size();
     rep.events.push_back(std::move(e));
   }
@@ -240,22 +227,79 @@ Report attendance_report(db::Connection& db, const ReportFilter& f) {
       if (auto it = by_id.find(row.integer(0)); it != by_id.end()) rep.events[it->second].regions.push_back(row.text(1));
   }
 
-  // Per member organisation: registrations to those events.
-  db::Params mp{from, to};
-  auto mscope = network::scope_condition(f.scope, mp, "o.path");
-  auto members = db.query(
-      "SELECT ro.id, ro.name, ro.kind, ro.region, COUNT(*), COUNT(DISTINCT r.event_id), "
-      "COALESCE(SUM(CASE WHEN r.status = 'attended' THEN 1 ELSE 0 END), 0), "
-      "COALESCE(SUM(CASE WHEN r.status = 'no_show' THEN 1 ELSE 0 END), 0), "
-      "COALESCE(MAX(CASE WHEN r.status = 'attended' THEN e.starts_at END), '') "
-      "FROM registrations r JOIN events e ON e.id = r.event_id JOIN organisations o ON o.id = e.organiser_id "
-      "JOIN organisations ro ON ro.id = r.organisation_id "
-      "WHERE r.status NOT IN ('cancelled', 'expired') AND e.starts_at >= ? AND e.starts_at < ? AND e.status <> 'draft' AND " +
-          mscope + " GROUP BY ro.id, ro.name, ro.kind, ro.region ORDER BY ro.name, ro.id",
-      mp);
-  for (auto& row : members.rows)
-    rep.members.push_back({row.integer(0), row.text(1), row.text(2), row.text(3), row.integer(4), row.integer(5),
-                           row.integer(6), row.integer(7), row.text(8)});
+  // Their registrations, read once (from the index on event and status) and
+  // counted here per event and per member organisation.
+  struct OrgCount {
+    std::int64_t registrations = 0, attended = 0, no_show = 0;
+    std::int64_t last_event = -1;  // index in rep.events of the last event attended
+    std::int64_t seen_event = -1;  // index of the event last counted in `events`
+    std::int64_t events = 0;       // distinct events (a person's rows of one event come together)
+  };
+  std::unordered_map<std::int64_t, OrgCount> orgs;
+  if (!rep.events.empty()) {
+    db::Params gp{from, to};
+    auto gscope = network::scope_condition(f.scope, gp, "o.path");
+    // Ordered by event, so that an organisation's rows of one event are counted
+    // as one event (SQLite walks the events in that order already).
+    auto regs = db.query("SELECT r.event_id, r.organisation_id, r.status FROM events e JOIN organisations o ON "
+                         "o.id = e.organiser_id JOIN registrations r ON r.event_id = e.id WHERE e.starts_at >= ? AND "
+                         "e.starts_at < ? AND e.status <> 'draft' AND " +
+                             gscope + " ORDER BY e.starts_at, e.id",
+                         gp);
+    for (auto& row : regs.rows) {
+      auto it = by_id.find(row.integer(0));
+      if (it == by_id.end()) continue;
+      auto& e = rep.events[it->second];
+      auto status = row.text(2);
+      if (status == "cancelled") {
+        ++e.cancelled;
+        continue;
+      }
+      if (status == "expired") continue;
+      ++e.registrations;
+      if (status == "waitlisted") ++e.waitlisted;
+      auto& o = orgs[row.integer(1)];
+      ++o.registrations;
+      if (o.seen_event != static_cast<std::int64_t>(it->second)) {
+        o.seen_event = static_cast<std::int64_t>(it->second);
+        ++o.events;
+      }
+      if (status == "attended") {
+        ++e.attended;
+        ++o.attended;
+        if (static_cast<std::int64_t>(it->second) > o.last_event) o.last_event = static_cast<std::int64_t>(it->second);
+      } else if (status == "no_show") {
+        ++e.no_show;
+        ++o.no_show;
+      }
+    }
+  }
+  for (auto& e : rep.events) {
+    rep.registrations += e.registrations;
+    rep.attended += e.attended;
+    rep.no_show += e.no_show;
+  }
+  // Names of those organisations, 500 at a time.
+  std::vector<std::int64_t> org_ids;
+  org_ids.reserve(orgs.size());
+  for (auto& [id, _] : orgs) org_ids.push_back(id);
+  for (std::size_t i = 0; i < org_ids.size(); i += 500) {
+    std::string in;
+    db::Params ip;
+    for (std::size_t j = i; j < std::min(org_ids.size(), i + 500); ++j) {
+      in += in.empty() ? "?" : ", ?";
+      ip.push_back(org_ids[j]);
+    }
+    for (auto& row : db.query("SELECT id, name, kind, region FROM organisations WHERE id IN (" + in + ")", ip).rows) {
+      auto& c = orgs[row.integer(0)];
+      rep.members.push_back({row.integer(0), row.text(1), row.text(2), row.text(3), c.registrations, c.events,
+                             c.attended, c.no_show,
+                             c.last_event >= 0 ? rep.events[static_cast<std::size_t>(c.last_event)].starts_at : ""});
+    }
+  }
+  std::sort(rep.members.begin(), rep.members.end(), [](const MemberReportRow& a, const MemberReportRow& b) {
+    return a.name != b.name ? a.name < b.name : a.organisation_id < b.organisation_id;
+  });
 
   // Members: organisations of the scope whose membership counts as being a
   // member today (the question is "which of our members never come?").
@@ -268,9 +312,11 @@ Report attendance_report(db::Connection& db, const ReportFilter& f) {
       "AND m.start_date <= ? AND m.end_date >= ?) AND " +
           nscope + " ORDER BY o.region, o.name, o.id",
       np);
-  std::map<std::int64_t, const MemberReportRow*> attending;
-  for (auto& m : rep.members)
+  std::unordered_map<std::int64_t, const MemberReportRow*> attending, member_rows;
+  for (auto& m : rep.members) {
+    member_rows[m.organisation_id] = &m;
     if (m.attended > 0) attending[m.organisation_id] = &m;
+  }
 
   // Per region: events open to it, registrations and members of it.
   std::map<std::string, RegionReportRow> regions;
@@ -298,8 +344,7 @@ Report attendance_report(db::Connection& db, const ReportFilter& f) {
       if (attends) ++r.members_attending;
     }
     if (!attends) {
-      for (auto& reg : rep.members)
-        if (reg.organisation_id == m.organisation_id) m = reg;
+      if (auto it = member_rows.find(m.organisation_id); it != member_rows.end()) m = *it->second;
       rep.never.push_back(std::move(m));
     }
   }

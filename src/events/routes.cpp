@@ -303,10 +303,10 @@ http::Response register_from_form(Ctx& ctx) {
   bool found = false;
   if (colon != std::string::npos) {
     auto contact = web::to_id(typed.contact.substr(0, colon)), org = web::to_id(typed.contact.substr(colon + 1));
-    for (auto& c : registrable_contacts(ctx, access))
-      if (contact && org && c.contact_id == *contact && c.organisation_id == *org) {
-        r.contact_id = c.contact_id;
-        r.organisation_id = c.organisation_id;
+    if (contact && org)
+      if (auto c = registrable_contact(ctx, access, *contact, *org)) {
+        r.contact_id = c->contact_id;
+        r.organisation_id = c->organisation_id;
         found = true;
       }
   }

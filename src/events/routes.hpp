@@ -25,4 +25,8 @@ struct ContactChoice {
   std::string name, organisation_name;
 };
 std::vector<ContactChoice> registrable_contacts(web::Ctx& ctx, const EventAccess& access);
+// One of them, by id (and organisation when given; else their first in scope):
+// whatever the number of contacts in scope (the list above stops at 500).
+std::optional<ContactChoice> registrable_contact(web::Ctx& ctx, const EventAccess& access, std::int64_t contact_id,
+                                                 std::optional<std::int64_t> organisation_id);
 }  // namespace passerelle::events

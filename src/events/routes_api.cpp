@@ -307,13 +307,11 @@ http::Response create_registration_api(Ctx& ctx) {
   auto org_id = web::to_id(org_raw);
   bool found = false;
   if (contact_id) {
-    for (auto& c : registrable_contacts(ctx, access))
-      if (c.contact_id == *contact_id && (!org_id || c.organisation_id == *org_id)) {
-        r.contact_id = c.contact_id;
-        r.organisation_id = c.organisation_id;
-        found = true;
-        break;
-      }
+    if (auto c = registrable_contact(ctx, access, *contact_id, org_id)) {
+      r.contact_id = c->contact_id;
+      r.organisation_id = c->organisation_id;
+      found = true;
+    }
   }
   if (!found) errors.push_back({"contact_id", "Contact introuvable parmi ceux de votre structure."});
   if (!errors.empty()) return web::validation_problem(errors);

@@ -33,4 +33,20 @@ std::vector<ContactChoice> registrable_contacts(web::Ctx& ctx, const EventAccess
   return out;
 }
 
+std::optional<ContactChoice> registrable_contact(web::Ctx& ctx, const EventAccess& access, std::int64_t contact_id,
+                                                 std::optional<std::int64_t> organisation_id) {
+  db::Params params{contact_id};
+  std::string sql = "SELECT c.id, o.id, c.first_name || ' ' || c.last_name, o.name FROM contacts c "
+                    "JOIN contact_organisations co ON co.contact_id = c.id JOIN organisations o ON o.id = co.organisation_id "
+                    "WHERE c.id = ?";
+  if (organisation_id) {
+    sql += " AND o.id = ?";
+    params.push_back(*organisation_id);
+  }
+  sql += " AND " + network::scope_condition(access.own, params, "o.path") + " ORDER BY o.sort_name, o.id LIMIT 1";
+  auto r = ctx.db().query(sql, params);
+  if (r.empty()) return std::nullopt;
+  return ContactChoice{r.rows[0].integer(0), r.rows[0].integer(1), r.rows[0].text(2), r.rows[0].text(3)};
+}
+
 }  // namespace passerelle::events

@@ -277,3 +277,23 @@ test('the event page offers its staff the allowed status changes, and the report
   const report = text(await (await adminPage.get('/evenements/rapports')).text());
   assert.match(report, /Années : .*2023 .*2021 .*2020/);
 });
+
+test('a contact beyond the first 500 of the scope can still be registered through the API', async () => {
+  const gen = await server.cli(['bench-data', '--organisations', '20', '--contacts', '700']);
+  assert.equal(gen.code, 0, gen.stderr);
+  const webinar = (await admin.call('GET', '/api/v1/events?status=published&q=prescripteurs')).body.items[0];
+  const html = await (await adminPage.get(`/evenements/${webinar.id}`)).text();
+  const offered = new Set([...html.matchAll(/<option value="(\d+:\d+)"/g)].map((m) => m[1]));
+  assert.equal(offered.size, 500, 'the form offers the first 500 contacts');
+  let pair;
+  for (const [name, id] of Object.entries(await organisationIds(admin))) {
+    if (!/\d+$/.test(name)) continue;  // the generated organisations
+    const res = await admin.call('GET', `/api/v1/contacts?organisation_id=${id}&limit=200`);
+    const c = res.body.items.find((x) => !offered.has(`${x.id}:${id}`));
+    if (c) { pair = { contact_id: c.id, organisation_id: id }; break; }
+  }
+  assert.ok(pair, 'a generated contact outside the form\'s list');
+  const res = await admin.call('POST', '/api/v1/registrations', { event_id: webinar.id, ...pair });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal(res.body.contact_id, pair.contact_id);
+});
