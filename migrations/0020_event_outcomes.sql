@@ -16,3 +16,15 @@ CREATE INDEX event_videos_event ON event_videos(event_id, position, id);
 -- Reports read every registration of a period's events: event, member, status
 -- from the index alone.
 CREATE INDEX registrations_event_organisation ON registrations(event_id, organisation_id, status);
+
+-- Speakers of an event (issue 5): a contact and the organisation they speak for.
+CREATE TABLE event_speakers (
+  id {{pk}},
+  event_id {{int}} NOT NULL REFERENCES events(id) ON DELETE CASCADE,
+  contact_id {{int}} NOT NULL REFERENCES contacts(id),
+  organisation_id {{int}} NOT NULL REFERENCES organisations(id),
+  topic TEXT NOT NULL DEFAULT '',
+  position INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (event_id, contact_id)
+);
+CREATE INDEX event_speakers_contact ON event_speakers(contact_id);

@@ -217,6 +217,7 @@ int cmd_serve() {
   network::register_membership_routes(app);
   network::register_diagnostic_routes(app);
   events::register_attendance_routes(app);
+  events::register_program_routes(app);
   events::register_routes(app);
   events::register_api_routes(app);
 

@@ -97,9 +97,16 @@ void load_demo(db::Connection& db, std::ostream& out) {
   attend(db, covid, "Rebond 93 — Association intermédiaire", "attended");
   attend(db, covid, "Les Jardins de Montreuil", "attended");
   attend(db, covid, "Orléans Services Emploi", "attended");
-  event(db, "webinar", "Webinaire thématique : la paie pendant la crise", "2020-04-28T14:00", "2020-04-28T15:30", "",
-        "https://zoom.us/j/2020042814", idf, 100, "paie, activité partielle", "done", {idf.region},
-        {}, "Avec le cabinet d'expertise comptable de nos collègues des Hauts-de-France.");
+  auto payroll = event(db, "webinar", "Webinaire thématique : la paie pendant la crise", "2020-04-28T14:00",
+                       "2020-04-28T15:30", "", "https://zoom.us/j/2020042814", idf, 100, "paie, activité partielle",
+                       "done", {idf.region}, {},
+                       "Avec le cabinet d'expertise comptable de nos collègues des Hauts-de-France.");
+  // Seed 000: the accounting firm of the Hauts-de-France colleagues speaks.
+  db.query("INSERT INTO event_speakers (event_id, contact_id, organisation_id, topic, position) SELECT ?, c.id, o.id, "
+           "'La paie et l''activité partielle pendant la crise', 1 FROM contacts c JOIN contact_organisations co ON "
+           "co.contact_id = c.id JOIN organisations o ON o.id = co.organisation_id WHERE o.name = "
+           "'Cabinet Nord Expertise comptable' ORDER BY c.id LIMIT 1",
+           {payroll});
   event(db, "videoconference", "Troisième réunion : l'accompagnement des publics pendant le confinement",
         "2020-05-07T10:00", "2020-05-07T12:00", "", "https://zoom.us/j/2020050710", idf, 60,
         "accompagnement des publics, CIP, reprise", "done", {idf.region, cvl.region});

@@ -221,6 +221,7 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
   for (auto& s : e->sessions) {
     bool chosen = std::find(typed.sessions.begin(), typed.sessions.end(), std::to_string(s.id)) != typed.sessions.end();
     sessions.push_back(json::object{{"id", s.id},
+                                    {"event_id", e->id},
                                     {"title", s.title},
                                     {"theme", s.theme},
                                     {"used", s.used},
@@ -285,6 +286,7 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
     data["transitions"] = std::move(next);
   }
   outcome_view(ctx.db(), e->id, data);
+  speakers_view(ctx.db(), e->id, data);
   for (auto& [k, v] : web::errors_json(errors)) data[k] = v;
   return web::page(ctx, "events/event", std::move(data), status);
 }

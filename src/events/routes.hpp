@@ -10,6 +10,10 @@ void register_api_routes(web::App& app);
 // Attendance, outcomes and reports, pages and API (attendance_routes.cpp);
 // registered before the others ("/evenements/rapports" is not an event id).
 void register_attendance_routes(web::App& app);
+// Sessions edited or deleted, speakers; pages and API (program_routes.cpp).
+void register_program_routes(web::App& app);
+// The speakers of an event for its page.
+void speakers_view(db::Connection& db, std::int64_t event_id, boost::json::object& data);
 // The outcome of an event for its page: synthesis paragraphs, videos, next date.
 void outcome_view(db::Connection& db, std::int64_t event_id, boost::json::object& data);
 
