@@ -127,7 +127,7 @@ http::Response project_page(Ctx& ctx, std::int64_t id, const Typed& typed, const
   const auto& f = p.figures;
   json::array funders, activities;
   for (auto& x : p.funders)
-    funders.push_back(json::object{{"name", x.name}, {"amount", network::format_euros(x.amount_cents)}});
+    funders.push_back(json::object{{"id", x.id}, {"name", x.name}, {"amount", network::format_euros(x.amount_cents)}});
   for (auto& a : p.activities)
     activities.push_back(json::object{{"kind_label", label_of(kActivityKinds, a.kind)},
                                       {"title", a.title},

@@ -97,7 +97,7 @@ std::optional<Project> get_project(db::Connection& db, const WorkAccess& access,
                           "JOIN organisations o ON o.id = f.organisation_id WHERE f.project_id = ? ORDER BY f.id",
                           {id})
                      .rows)
-    p.funders.push_back({f.integer(0), f.integer(1), f.text(2), f.integer(3)});
+    p.funders.push_back({f.integer(0), f.integer(1), id, f.text(2), f.integer(3)});
   auto activities = db.query(
       "SELECT a.id, a.kind, a.title, a.planned_on, a.event_id, COALESCE(e.title, ''), COALESCE(e.starts_at, ''), "
       "e.status, (SELECT COUNT(*) FROM registrations r WHERE r.event_id = a.event_id AND r.status = 'attended') "
@@ -167,12 +167,31 @@ std::variant<std::int64_t, web::Errors> add_funder(db::Connection& db, const Wor
   if (!db.query("SELECT 1 FROM project_funders WHERE project_id = ? AND organisation_id = ?",
                 {project_id, v.organisation_id})
            .empty())
-    return web::Errors{{"organisation_id", "Ce financeur figure déjà dans le projet : modifiez son montant."}};
+    return web::Errors{{"organisation_id", "Ce financeur figure déjà dans le projet."}};
   return db
       .query("INSERT INTO project_funders (project_id, organisation_id, amount_cents) VALUES (?, ?, ?) RETURNING id",
              {project_id, v.organisation_id, v.amount_cents})
       .rows[0]
       .integer(0);
+}
+
+std::optional<Funder> get_funder(db::Connection& db, std::int64_t id) {
+  auto r = db.query("SELECT f.id, f.organisation_id, f.project_id, o.name, f.amount_cents FROM project_funders f "
+                    "JOIN organisations o ON o.id = f.organisation_id WHERE f.id = ?",
+                    {id});
+  if (r.empty()) return std::nullopt;
+  auto& x = r.rows[0];
+  return Funder{x.integer(0), x.integer(1), x.integer(2), x.text(3), x.integer(4)};
+}
+
+void update_funder_amount(db::Connection& db, std::int64_t id, std::int64_t amount_cents) {
+  db.query("UPDATE project_funders SET amount_cents = ? WHERE id = ?", {amount_cents, id});
+}
+
+bool manages_owner(db::Connection& db, const WorkAccess& access, const Deliverable& d) {
+  WorkAccess manage_only{access.manage, {}};
+  return d.working_group_id ? get_group(db, manage_only, *d.working_group_id).has_value()
+                            : get_project(db, manage_only, *d.project_id).has_value();
 }
 
 std::variant<std::int64_t, web::Errors> add_activity(db::Connection& db, const WorkAccess& access,

@@ -14,6 +14,7 @@ namespace passerelle::events {
 void register_work_routes(web::App& app);
 void register_working_group_routes(web::App& app);  // working_group_routes.cpp
 void register_project_routes(web::App& app);        // project_routes.cpp
+void register_work_edit_routes(web::App& app);      // work_edit_routes.cpp
 void register_work_api_routes(web::App& app);       // work_routes_api.cpp
 
 // Staff (admin, network) manage the groups and projects of their subtrees;

@@ -280,10 +280,7 @@ http::Response create_deliverable(Ctx& ctx, const json::object& body, std::optio
 http::Response update_deliverable_api(Ctx& ctx) {
   auto d = get_deliverable(ctx.db(), web::path_id(ctx));
   if (!d) throw web::NotFound{};
-  WorkAccess manage_only{work_access(ctx).manage, {}};
-  bool managed = d->working_group_id ? get_group(ctx.db(), manage_only, *d->working_group_id).has_value()
-                                     : get_project(ctx.db(), manage_only, *d->project_id).has_value();
-  if (!managed) throw web::NotFound{};
+  if (!manages_owner(ctx.db(), work_access(ctx), *d)) throw web::NotFound{};
   auto body = ctx.json_body();
   web::Errors errors;
   DeliverableInput current{d->kind, d->title, d->dated_on.value_or(""), d->url, d->file_ref,
@@ -411,6 +408,25 @@ http::Response add_activity_api(Ctx& ctx) {
   return project_response(ctx, p.id, 201);
 }
 
+// A funder's amount, in cents; the funder must be one of a project the caller manages.
+http::Response update_funder_api(Ctx& ctx) {
+  auto p = project_or_404(ctx, web::path_id(ctx));
+  auto f = get_funder(ctx.db(), web::path_id(ctx, "funder_id"));
+  if (!f || f->project_id != p.id) throw web::NotFound{};
+  auto body = ctx.json_body();
+  web::Errors errors;
+  FunderInput in{std::to_string(f->organisation_id), web::json_field(body, "amount_cents", errors), true};
+  FunderValues v;
+  append(errors, renamed(validate_funder(in, v), "amount", "amount_cents"));
+  if (!errors.empty()) return web::validation_problem(errors);
+  db::Transaction tx(ctx.db());
+  update_funder_amount(ctx.db(), f->id, v.amount_cents);
+  audit::record(ctx.db(), ctx.user().id, "update", "project_funder", f->id,
+                fmt::format("{} : {} → {} centimes", f->name, f->amount_cents, v.amount_cents));
+  tx.commit();
+  return project_response(ctx, p.id, 200);
+}
+
 }  // namespace
 
 void register_work_api_routes(web::App& app) {
@@ -434,6 +450,7 @@ void register_work_api_routes(web::App& app) {
   app.route("GET", "/api/v1/projects/{id}", staff, [](Ctx& ctx) { return project_response(ctx, web::path_id(ctx), 200); });
   app.route("PATCH", "/api/v1/projects/{id}", staff, [](Ctx& ctx) { return update_project_api(ctx); });
   app.route("POST", "/api/v1/projects/{id}/funders", staff, [](Ctx& ctx) { return add_funder_api(ctx); });
+  app.route("PATCH", "/api/v1/projects/{id}/funders/{funder_id}", staff, [](Ctx& ctx) { return update_funder_api(ctx); });
   app.route("POST", "/api/v1/projects/{id}/activities", staff, [](Ctx& ctx) { return add_activity_api(ctx); });
   app.route("POST", "/api/v1/projects/{id}/deliverables", staff, [](Ctx& ctx) {
     auto p = project_or_404(ctx, web::path_id(ctx));

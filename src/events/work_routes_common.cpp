@@ -13,6 +13,7 @@ WorkAccess work_access(web::Ctx& ctx) {
 void register_work_routes(web::App& app) {
   register_working_group_routes(app);
   register_project_routes(app);
+  register_work_edit_routes(app);
   register_work_api_routes(app);
 }
 

@@ -83,7 +83,7 @@ web::Errors add_meeting(db::Connection& db, const WorkAccess& access, std::int64
 
 // --- Funded projects ---------------------------------------------------------
 struct Funder {
-  std::int64_t id = 0, organisation_id = 0;
+  std::int64_t id = 0, organisation_id = 0, project_id = 0;
   std::string name;
   std::int64_t amount_cents = 0;
 };
@@ -141,6 +141,8 @@ void update_project(db::Connection& db, const Project& current, const ProjectVal
 // whole network) or any organisation in the caller's subtrees; once per project.
 std::variant<std::int64_t, web::Errors> add_funder(db::Connection& db, const WorkAccess& access, std::int64_t project_id,
                                                    const FunderValues& v);
+std::optional<Funder> get_funder(db::Connection& db, std::int64_t id);
+void update_funder_amount(db::Connection& db, std::int64_t id, std::int64_t amount_cents);
 // The event, if any, one the caller manages and not linked to another activity of the project.
 std::variant<std::int64_t, web::Errors> add_activity(db::Connection& db, const WorkAccess& access,
                                                      std::int64_t project_id, const ActivityValues& v);
@@ -151,6 +153,8 @@ std::vector<std::pair<std::int64_t, std::string>> funder_choices(db::Connection&
 std::int64_t add_deliverable(db::Connection& db, std::optional<std::int64_t> group_id,
                              std::optional<std::int64_t> project_id, const DeliverableValues& v);
 std::optional<Deliverable> get_deliverable(db::Connection& db, std::int64_t id);
+// Whether the caller manages the group or project the deliverable belongs to.
+bool manages_owner(db::Connection& db, const WorkAccess& access, const Deliverable& d);
 void update_deliverable(db::Connection& db, std::int64_t id, const DeliverableValues& v);
 
 }  // namespace passerelle::events

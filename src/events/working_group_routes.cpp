@@ -276,6 +276,14 @@ void register_working_group_routes(web::App& app) {
     ctx.flash("Le groupe de travail a été modifié.");
     return http::Response::redirect(fmt::format("/groupes-de-travail/{}", g.id));
   });
+  app.route("GET", "/groupes-de-travail/{id}/membres.csv", readers(), [](Ctx& ctx) {
+    auto g = get_group(ctx.db(), work_access(ctx), web::path_id(ctx));
+    if (!g) throw web::NotFound{};
+    std::vector<std::vector<std::string>> rows{{"Structure", "Contact", "Rôle", "Arrivée"}};
+    for (auto& m : g->members)
+      rows.push_back({m.organisation_name, m.contact_name, std::string(label_of(kMemberRoles, m.role)), m.joined_on});
+    return web::download(ctx, "working_group_member", "Membres", fmt::format("membres-groupe-{}", g->id), "csv", rows);
+  });
   app.route("POST", "/groupes-de-travail/{id}/membres", staff(), [](Ctx& ctx) { return add_member_from_form(ctx); });
   app.route("POST", "/groupes-de-travail/{id}/reunions", staff(), [](Ctx& ctx) { return add_meeting_from_form(ctx); });
   app.route("POST", "/groupes-de-travail/{id}/livrables", staff(), [](Ctx& ctx) { return add_deliverable_from_form(ctx); });

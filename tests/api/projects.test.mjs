@@ -139,8 +139,8 @@ test('staff create a group and a project in their subtree, link events, and the 
   });
   assert.equal(g.status, 201, JSON.stringify(g.body));
   assert.equal(g.body.managed, true);
-  const member = await network.call('POST', `/api/v1/working-groups/${g.body.id}/members`, { organisation_id: ids[DEMO.rebond], role: 'pilot' });
-  assert.equal(member.status, 201, JSON.stringify(member.body));
+  const added = await network.call('POST', `/api/v1/working-groups/${g.body.id}/members`, { organisation_id: ids[DEMO.rebond], role: 'pilot' });
+  assert.equal(added.status, 201, JSON.stringify(added.body));
   const dup = await network.call('POST', `/api/v1/working-groups/${g.body.id}/members`, { organisation_id: ids[DEMO.rebond] });
   assert.equal(dup.status, 422);
   assert.equal(dup.type, 'application/problem+json');
@@ -189,6 +189,17 @@ test('staff create a group and a project in their subtree, link events, and the 
   assert.equal(delivered.status, 200, JSON.stringify(delivered.body));
   assert.equal(delivered.body.status, 'delivered');
   assert.equal(delivered.body.duration_seconds, 150);
+  const funderId = fund.body.funders[0].id;
+  const raised = await network.call('PATCH', `/api/v1/projects/${p.body.id}/funders/${funderId}`, { amount_cents: 300000 });
+  assert.equal(raised.status, 200, JSON.stringify(raised.body));
+  assert.equal(raised.body.figures.funded_cents, 300000);
+  const lowered = await network.call('PATCH', `/api/v1/projects/${p.body.id}/funders/${funderId}`, { amount_cents: -1 });
+  assert.equal(byField(lowered).amount_cents, 'Le montant ne peut pas être négatif.');
+  // Another project's funder through this project, or this funder for another delegation: 404.
+  const demoFunder = (await admin.call('GET', `/api/v1/projects/${project.id}`)).body.funders[0].id;
+  assert.equal((await network.call('PATCH', `/api/v1/projects/${p.body.id}/funders/${demoFunder}`, { amount_cents: 1 })).status, 404);
+  assert.equal((await network.call('PATCH', `/api/v1/projects/${project.id}/funders/${demoFunder}`, { amount_cents: 1 })).status, 404);
+  assert.equal((await member.call('PATCH', `/api/v1/projects/${p.body.id}/funders/${funderId}`, { amount_cents: 1 })).status, 403);
   const updated = await network.call('PATCH', `/api/v1/projects/${p.body.id}`, { status: 'done' });
   assert.equal(updated.status, 200);
   assert.equal(updated.body.title, 'Ateliers numériques', 'a PATCH keeps what it does not name');
@@ -224,7 +235,7 @@ test('bad input: end before start, negative or non-numeric amounts, negative tar
   assert.equal(byField(text).amount_cents, 'Le montant doit être un nombre entier de centimes.');
   const funders = (await admin.call('GET', `/api/v1/projects/${project.id}`)).body.funders;
   const twice = await admin.call('POST', `/api/v1/projects/${project.id}/funders`, { organisation_id: funders[0].organisation_id, amount_cents: 100 });
-  assert.equal(byField(twice).organisation_id, 'Ce financeur figure déjà dans le projet : modifiez son montant.');
+  assert.equal(byField(twice).organisation_id, 'Ce financeur figure déjà dans le projet.');
 
   const unknown = await admin.call('POST', `/api/v1/projects/${project.id}/activities`, {
     kind: 'discussion_cafe', title: 'Café 7', planned_on: '2022-06-02', event_id: 999999,
@@ -264,7 +275,8 @@ test('the OpenAPI document describes the routes', async () => {
   for (const path of ['/api/v1/working-groups', '/api/v1/working-groups/{id}', '/api/v1/working-groups/{id}/members',
     '/api/v1/working-groups/{id}/meetings', '/api/v1/working-groups/{id}/deliverables', '/api/v1/projects',
     '/api/v1/projects/{id}', '/api/v1/projects/{id}/funders', '/api/v1/projects/{id}/activities',
-    '/api/v1/projects/{id}/deliverables', '/api/v1/projects/{id}/funder-report', '/api/v1/deliverables/{id}'])
+    '/api/v1/projects/{id}/deliverables', '/api/v1/projects/{id}/funder-report', '/api/v1/deliverables/{id}',
+    '/api/v1/projects/{id}/funders/{funder_id}'])
     assert.ok(doc.paths[path], path);
   for (const schema of ['WorkingGroup', 'Project', 'Deliverable']) assert.ok(doc.components.schemas[schema], schema);
 });

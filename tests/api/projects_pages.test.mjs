@@ -46,6 +46,9 @@ test('the group page: members, meetings with French dates, deliverables; a membe
   assert.match(html, /8 décembre 2021, 9 h 30 Journée Pays de la Loire/);
   assert.match(html, /Note : pourquoi les SIAE peinent à recruter/);
   assert.doesNotMatch(html, /Ajouter un membre/);
+  const members = await (await memberPage.get(`/groupes-de-travail/${groupId}/membres.csv`)).text();
+  assert.match(members, /^Structure;Contact;Rôle;Arrivée\r\nSolipass;Pierre Morel;Pilote;2021-01-14\r\n/);
+  assert.equal(members.trim().split('\r\n').length, 5);
   const list = text(await page(memberPage, '/groupes-de-travail'));
   assert.match(list, /Difficultés de recrutement dans les SIAE/);
   assert.doesNotMatch(list, /Créer un groupe de travail/);
@@ -83,7 +86,8 @@ test('the project page shows the figures computed from the rows and how particip
 test('another delegation\'s group and project are 404 on every page; members and partners 403 on projects', async () => {
   const csrf = csrfOf(await page(networkPage, '/projets'));
   for (const path of [`/groupes-de-travail/${groupId}`, `/groupes-de-travail/${groupId}/modifier`, `/projets/${projectId}`,
-    `/projets/${projectId}/modifier`, `/projets/${projectId}/rapport-financeurs.xlsx`, `/projets/${projectId}/activites.csv`])
+    `/projets/${projectId}/modifier`, `/projets/${projectId}/rapport-financeurs.xlsx`, `/projets/${projectId}/activites.csv`,
+    `/groupes-de-travail/${groupId}/membres.csv`])
     assert.equal((await networkPage.get(path)).status, 404, path);
   for (const path of [`/groupes-de-travail/${groupId}`, `/groupes-de-travail/${groupId}/membres`, `/groupes-de-travail/${groupId}/reunions`,
     `/groupes-de-travail/${groupId}/livrables`, `/projets/${projectId}`, `/projets/${projectId}/financeurs`,
@@ -167,6 +171,44 @@ test('the group form and sub-forms: errors in French, duplicates refused, typed 
   assert.match(page2, /depuis le 1er mai 2021|depuis le 1er mai 2024/);
 });
 
+test('staff change a deliverable and a funder\'s amount from the project page; others get 404', async () => {
+  const p = (await adminApi.call('GET', `/api/v1/projects/${projectId}`)).body;
+  const synthesis = p.deliverables.find((d) => d.kind === 'synthesis');
+  const form = await page(adminPage, `/livrables/${synthesis.id}/modifier`);
+  assert.equal(valueOf(form, 'deliverable_file_ref'), 'synthese-cycle-participation-2022.pdf');
+  const csrf = csrfOf(form);
+  const bad = await adminPage.post(`/livrables/${synthesis.id}`, { form: {
+    _csrf: csrf, deliverable_kind: 'synthesis', deliverable_title: 'Synthèse écrite du cycle', deliverable_status: 'delivered',
+    deliverable_url: '', deliverable_file_ref: '', deliverable_dated_on: '2022-06-30' } });
+  assert.equal(bad.status, 422);
+  const b = await bad.text();
+  assert.match(text(b), /Un livrable remis a un lien ou une référence de fichier\./);
+  assert.equal(valueOf(b, 'deliverable_title'), 'Synthèse écrite du cycle');
+  const ok = await adminPage.post(`/livrables/${synthesis.id}`, { form: {
+    _csrf: csrf, deliverable_kind: 'synthesis', deliverable_title: 'Synthèse écrite du cycle', deliverable_status: 'delivered',
+    deliverable_url: 'https://docs.passerelle.fr/synthese', deliverable_dated_on: '2022-06-30' } });
+  assert.equal(ok.status, 303);
+  assert.equal(ok.headers.get('location'), `/projets/${projectId}`);
+  assert.match(text(await page(adminPage, `/projets/${projectId}`)), /Synthèse écrite du cycle Synthèse écrite 30 juin 2022 Remis https:\/\/docs\.passerelle\.fr\/synthese/);
+
+  const funder = p.funders[0];
+  assert.match(text(await page(adminPage, `/financements/${funder.id}/modifier`)), /Montant accordé par Association Parole et Engagement/);
+  const negative = await adminPage.post(`/financements/${funder.id}`, { form: { _csrf: csrf, funder_amount: '-3' } });
+  assert.equal(negative.status, 422);
+  assert.match(text(await negative.text()), /Le montant ne peut pas être négatif\./);
+  assert.equal((await adminPage.post(`/financements/${funder.id}`, { form: { _csrf: csrf, funder_amount: '16 000' } })).status, 303);
+  assert.equal((await adminApi.call('GET', `/api/v1/projects/${projectId}`)).body.figures.funded_cents, 4600000);
+
+  const other = csrfOf(await page(networkPage, '/projets'));
+  for (const path of [`/livrables/${synthesis.id}/modifier`, `/financements/${funder.id}/modifier`])
+    assert.equal((await networkPage.get(path)).status, 404, path);
+  assert.equal((await networkPage.post(`/livrables/${synthesis.id}`, { form: { _csrf: other } })).status, 404);
+  assert.equal((await networkPage.post(`/financements/${funder.id}`, { form: { _csrf: other } })).status, 404);
+  assert.equal((await memberPage.get(`/livrables/${synthesis.id}/modifier`)).status, 403);
+  const groupDeliverable = (await adminApi.call('GET', `/api/v1/working-groups/${groupId}`)).body.deliverables[0];
+  assert.equal((await memberPage.get(`/livrables/${groupDeliverable.id}/modifier`)).status, 403, 'a member reads, never writes');
+});
+
 test('lists export as CSV and XLSX with their filters', async () => {
   const csv = await (await adminPage.get('/groupes-de-travail?q=recrutement&format=csv')).text();
   assert.match(csv, /^Groupe de travail;Animé par;Début;Fin;Statut;Membres;Réunions\r\n/);
@@ -176,5 +218,5 @@ test('lists export as CSV and XLSX with their filters', async () => {
   const book = readXlsx(Buffer.from(await xlsx.arrayBuffer()));
   const row = book['Projets'].find((r) => r[0] === 'Cycle participation : la parole des salariés en insertion');
   assert.equal(row[1], 'Délégation Hauts-de-France');
-  assert.equal(row[6], '4500000');
+  assert.equal(row[6], '4600000', 'after the raise of the previous test');
 });

@@ -92,7 +92,7 @@ test('without JavaScript the same form works by submitting it', async () => {
   const noJs = await rig.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });
   const p = await noJs.newPage();
   await p.goto(rig.url('/organisations'));
-  assert.equal(await p.locator('#results tbody tr').count(), 43);
+  assert.equal(await p.locator('#results tbody tr').count(), 45);
   await p.getByLabel('Rechercher').fill('ile');
   await Promise.all([p.waitForURL(/\/organisations\?q=ile&/), p.getByRole('button', { name: 'Filtrer' }).click()]);
   const found = await p.locator('#results tbody tr td:first-child a').allTextContents();

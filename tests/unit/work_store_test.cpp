@@ -177,7 +177,7 @@ TEST_P(WorkStore, ProjectFiguresAreComputedFromTheRows) {
   ASSERT_EQ(first_error(add_funder(conn(), staff_hdf, id, {foundation, 2000000})), "");
   ASSERT_EQ(first_error(add_funder(conn(), staff_hdf, id, {hdf, 550050})), "");
   EXPECT_EQ(first_error(add_funder(conn(), staff_hdf, id, {foundation, 100})),
-            "organisation_id: Ce financeur figure déjà dans le projet : modifiez son montant.");
+            "organisation_id: Ce financeur figure déjà dans le projet.");
   EXPECT_EQ(first_error(add_funder(conn(), staff_hdf, id, {rebond, 100})), "organisation_id: Financeur introuvable.");
 
   DeliverableValues d;
