@@ -96,6 +96,12 @@ test('another delegation\'s group and project are 404 on every page; members and
   assert.doesNotMatch(text(await page(networkPage, '/projets')), /Cycle participation/);
   assert.doesNotMatch(text(await page(networkPage, '/groupes-de-travail')), /Difficultés de recrutement/);
   for (const client of [memberPage, partnerPage]) {
+    const token = csrfOf(await page(client, '/compte'));
+    for (const path of ['/projets', `/projets/${projectId}`, `/projets/${projectId}/financeurs`, `/projets/${projectId}/activites`,
+      `/projets/${projectId}/livrables`, '/livrables/1', '/financements/1'])
+      assert.equal((await client.post(path, { form: { _csrf: token } })).status, 403, path);
+    assert.equal((await client.get('/projets/nouveau')).status, 403);
+    assert.equal((await client.get(`/projets/${projectId}/modifier`)).status, 403);
     assert.equal((await client.get('/projets')).status, 403);
     assert.equal((await client.get(`/projets/${projectId}`)).status, 403);
     assert.equal((await client.get(`/projets/${projectId}/rapport-financeurs.xlsx`)).status, 403);
