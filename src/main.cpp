@@ -30,6 +30,8 @@
 #include "events/demo.hpp"
 #include "events/routes.hpp"
 #include "events/store.hpp"
+#include "events/work_demo.hpp"
+#include "events/work_routes.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -220,6 +222,7 @@ int cmd_serve() {
   events::register_program_routes(app);
   events::register_routes(app);
   events::register_api_routes(app);
+  events::register_work_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -411,6 +414,7 @@ int main(int argc, char** argv) {
       clauses::load_demo(*lease, std::cout);
       employment::load_demo(*lease, std::cout);
       events::load_demo(*lease, std::cout);
+      events::load_work_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {

@@ -49,7 +49,7 @@ test('the right password lands on the page asked for, with the name and the navi
   assert.match(await page.locator('main').textContent(), /Adhérent — Solipass/);
   assert.equal((await page.locator('header .who').textContent()).trim(), 'Marc Adhérent');
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
-  assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Accueil', 'Organisations', 'Contacts', 'Adhésions', 'Événements', 'Mon compte'],
+  assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Accueil', 'Organisations', 'Contacts', 'Adhésions', 'Événements', 'Groupes de travail', 'Mon compte'],
     'a member has no audit log in the navigation; it sees its own memberships');
   assert.equal(await nav.getByRole('link', { name: 'Accueil' }).getAttribute('aria-current'), 'page');
   rig.assertClean();
@@ -78,7 +78,8 @@ test('an administrator sees the audit log in the navigation', async () => {
   await Promise.all([page.waitForURL(/\/contacts$/), page.getByRole('button', { name: 'Se connecter' }).click()]);
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
   assert.deepEqual(await nav.getByRole('link').allTextContents(),
-    ['Accueil', 'Marchés clausés', 'Organisations', 'Contacts', 'Adhésions', 'Diagnostic territorial', 'Événements', "Journal d'audit", 'Mon compte']);
+    ['Accueil', 'Marchés clausés', 'Organisations', 'Contacts', 'Adhésions', 'Diagnostic territorial', 'Événements',
+      'Groupes de travail', 'Projets financés', "Journal d'audit", 'Mon compte']);
   assert.equal(await nav.getByRole('link', { name: 'Contacts' }).getAttribute('aria-current'), 'page');
   assert.equal((await page.locator('header .who').textContent()).trim(), 'Agnès Administratrice');
   rig.assertClean();

@@ -10,6 +10,7 @@ before(async () => {
   context = await rig.newContext();
   page = await context.newPage();
   await login(rig, page, 'admin'); // the whole network: 36 demo organisations + the 7 employers of the employment demo
+                                   // + the 2 foundations of the funded project's demo
 });
 after(async () => { await rig?.stop(); });
 
@@ -32,8 +33,8 @@ let liveNames;
 test('the list shows every organisation of the scope', async () => {
   await page.getByRole('link', { name: 'Organisations', exact: true }).click();
   await page.waitForURL(rig.url('/organisations'));
-  assert.match(await summary(), /^43 organisations/);
-  assert.equal((await names()).length, 43);
+  assert.match(await summary(), /^45 organisations/);
+  assert.equal((await names()).length, 45);
   await screenshots(page, 'organisations-list');
   await page.setViewportSize({ width: 375, height: 800 });
   assert.equal(await horizontalOverflow(page), 0, 'the list fits a 375 px wide phone');
@@ -52,7 +53,7 @@ test('typing "ile" filters live, without reloading, ignoring accents', async () 
   assert.ok(liveNames.includes('Délégation Île-de-France'), liveNames.join(', '));
   assert.ok(liveNames.includes('GEIQ BTP Île-de-France'));
   assert.ok(!liveNames.includes('Solipass') && !liveNames.includes('Marseille Recyclage'));
-  assert.ok(liveNames.length < 43);
+  assert.ok(liveNames.length < 45);
   // Every row matches: "ile" in the name or the commune, accents aside.
   const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
   const rows = await page.locator('#results tbody tr').allTextContents();
@@ -91,7 +92,7 @@ test('without JavaScript the same form works by submitting it', async () => {
   const noJs = await rig.newContext({ javaScriptEnabled: false, storageState: await context.storageState() });
   const p = await noJs.newPage();
   await p.goto(rig.url('/organisations'));
-  assert.equal(await p.locator('#results tbody tr').count(), 43);
+  assert.equal(await p.locator('#results tbody tr').count(), 45);
   await p.getByLabel('Rechercher').fill('ile');
   await Promise.all([p.waitForURL(/\/organisations\?q=ile&/), p.getByRole('button', { name: 'Filtrer' }).click()]);
   const found = await p.locator('#results tbody tr td:first-child a').allTextContents();

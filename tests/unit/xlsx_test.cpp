@@ -197,3 +197,29 @@ TEST(Xlsx, LeavesNoTemporaryFileBehind) {
   EXPECT_TRUE(fs::is_empty(dir));
   fs::remove_all(dir);
 }
+
+namespace passerelle::xlsx {
+namespace {
+
+// A report of several sheets (the funder report of a project): each sheet
+// keeps its name, order and types, the header of each bold and frozen.
+TEST(Xlsx, AWorkbookOfSeveralSheetsKeepsTheirNamesOrderAndTypes) {
+  const std::string bytes = workbook({Sheet{"Synthèse", {{"Rubrique", "Valeur"}, {"Participants", "42"}, {"Période", "juin"}}},
+                                      Sheet{"Financeurs", {{"Financeur", "Centimes"}, {"Fondation", "2000000"}}}});
+  ASSERT_EQ(bytes.substr(0, 2), "PK");
+  auto book = unzip(bytes, "xl/workbook.xml");
+  if (!book) GTEST_SKIP() << "unzip is not installed";
+  const auto first = book->find("name=\"Synthèse\""), second = book->find("name=\"Financeurs\"");
+  ASSERT_NE(first, std::string::npos);
+  ASSERT_NE(second, std::string::npos);
+  EXPECT_LT(first, second);
+  const auto funders = *unzip(bytes, "xl/worksheets/sheet2.xml");
+  EXPECT_TRUE(is_number_cell(funders, "B2", "2000000"));
+  const auto summary = *unzip(bytes, "xl/worksheets/sheet1.xml");
+  EXPECT_TRUE(is_text_cell(summary, "B2")) << "a column with text stays text, 42 included";
+  EXPECT_NE(summary.find("<pane"), std::string::npos);
+  EXPECT_NE(funders.find("<pane"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace passerelle::xlsx

@@ -347,6 +347,8 @@ const std::vector<NavItem>& nav_items() {
       {"/adhesions", "Adhésions", {"admin", "network", "member"}},
       {"/diagnostic", "Diagnostic territorial", {"admin", "network"}},
       {"/evenements", "Événements", {"admin", "network", "member"}},
+      {"/groupes-de-travail", "Groupes de travail", {"admin", "network", "member"}},
+      {"/projets", "Projets financés", {"admin", "network"}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
       {"/compte", "Mon compte", {}},
   };

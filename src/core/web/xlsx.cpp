@@ -162,49 +162,22 @@ struct WorkbookOwner {
 
 }  // namespace
 
-std::string workbook(std::string_view sheet_name, const std::vector<std::vector<std::string>>& rows) {
+namespace {
+
+struct Formats {
+  lxw_format *header, *header_wrapped, *wrapped, *integer;
+};
+
+void write_sheet(lxw_workbook* wb, const Formats& f, std::string_view sheet_name,
+                 const std::vector<std::vector<std::string>>& rows) {
   if (rows.size() > LXW_ROW_MAX) fail("plus de 1 048 576 lignes.");
   std::size_t columns = 0;
   for (const auto& row : rows) columns = std::max(columns, row.size());
   if (columns > LXW_COL_MAX) fail("plus de 16 384 colonnes.");
 
-  std::string dir = temp_dir();
-  TempFile file;
-  {
-    std::string pattern = dir + "/passerelle-XXXXXX.xlsx";
-    const int fd = ::mkstemps(pattern.data(), 5);
-    if (fd < 0) fail("fichier temporaire impossible à créer dans " + dir + " (" + std::strerror(errno) + ").");
-    ::close(fd);
-    file.path = pattern;
-  }
-
-  lxw_workbook_options options{};
-  options.constant_memory = LXW_FALSE;
-  options.tmpdir = dir.data();  // libxlsxwriter's own temporary files, next to ours
-  options.use_zip64 = LXW_FALSE;
-  WorkbookOwner owner;
-  owner.workbook = workbook_new_opt(file.path.c_str(), &options);
-  if (!owner.workbook) fail("création du classeur.");
-  lxw_workbook* wb = owner.workbook;
-
   const std::string name = sheet_name_for(sheet_name);
   lxw_worksheet* sheet = workbook_add_worksheet(wb, name.c_str());
   if (!sheet) fail("nom de feuille refusé : " + name);
-
-  lxw_format* header = workbook_add_format(wb);
-  lxw_format* header_wrapped = workbook_add_format(wb);
-  lxw_format* wrapped = workbook_add_format(wb);
-  if (!header || !header_wrapped || !wrapped) fail("mémoire insuffisante.");
-  format_set_bold(header);
-  format_set_bold(header_wrapped);
-  format_set_text_wrap(header_wrapped);
-  format_set_align(header_wrapped, LXW_ALIGN_VERTICAL_TOP);
-  format_set_text_wrap(wrapped);
-  format_set_align(wrapped, LXW_ALIGN_VERTICAL_TOP);
-  // "0" rather than General, which shows integers of 12 digits or more as 1,23457E+13.
-  lxw_format* integer = workbook_add_format(wb);
-  if (!integer) fail("mémoire insuffisante.");
-  format_set_num_format(integer, "0");
 
   // A column is numeric when all its non-empty data cells are integers: one type per column
   // keeps sorting and filtering sane (Excel sorts numbers before text), and one postcode or
@@ -238,11 +211,11 @@ std::string workbook(std::string_view sheet_name, const std::vector<std::vector<
       const auto col = static_cast<lxw_col_t>(c);
       long long number = 0;
       if (r > 0 && numeric[c] && is_integer(value, number)) {
-        check(worksheet_write_number(sheet, row, col, static_cast<double>(number), integer), "écriture d'un nombre");
+        check(worksheet_write_number(sheet, row, col, static_cast<double>(number), f.integer), "écriture d'un nombre");
         continue;
       }
       const bool multiline = value.find('\n') != std::string::npos;
-      lxw_format* format = r == 0 ? (multiline ? header_wrapped : header) : (multiline ? wrapped : nullptr);
+      lxw_format* format = r == 0 ? (multiline ? f.header_wrapped : f.header) : (multiline ? f.wrapped : nullptr);
       const std::string cell = escape_literal_hex_escapes(excel_text(value, kMaxCellUnits));
       check(worksheet_write_string(sheet, row, col, cell.c_str(), format), "écriture d'un texte");
     }
@@ -256,6 +229,46 @@ std::string workbook(std::string_view sheet_name, const std::vector<std::vector<
             "filtre automatique");
     }
   }
+}
+
+}  // namespace
+
+std::string workbook(std::string_view sheet_name, const std::vector<std::vector<std::string>>& rows) {
+  return workbook({Sheet{std::string(sheet_name), rows}});
+}
+
+std::string workbook(const std::vector<Sheet>& sheets) {
+  std::string dir = temp_dir();
+  TempFile file;
+  {
+    std::string pattern = dir + "/passerelle-XXXXXX.xlsx";
+    const int fd = ::mkstemps(pattern.data(), 5);
+    if (fd < 0) fail("fichier temporaire impossible à créer dans " + dir + " (" + std::strerror(errno) + ").");
+    ::close(fd);
+    file.path = pattern;
+  }
+
+  lxw_workbook_options options{};
+  options.constant_memory = LXW_FALSE;
+  options.tmpdir = dir.data();  // libxlsxwriter's own temporary files, next to ours
+  options.use_zip64 = LXW_FALSE;
+  WorkbookOwner owner;
+  owner.workbook = workbook_new_opt(file.path.c_str(), &options);
+  if (!owner.workbook) fail("création du classeur.");
+  lxw_workbook* wb = owner.workbook;
+
+  Formats f{workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb), workbook_add_format(wb)};
+  if (!f.header || !f.header_wrapped || !f.wrapped || !f.integer) fail("mémoire insuffisante.");
+  format_set_bold(f.header);
+  format_set_bold(f.header_wrapped);
+  format_set_text_wrap(f.header_wrapped);
+  format_set_align(f.header_wrapped, LXW_ALIGN_VERTICAL_TOP);
+  format_set_text_wrap(f.wrapped);
+  format_set_align(f.wrapped, LXW_ALIGN_VERTICAL_TOP);
+  // "0" rather than General, which shows integers of 12 digits or more as 1,23457E+13.
+  format_set_num_format(f.integer, "0");
+
+  for (const auto& sheet : sheets) write_sheet(wb, f, sheet.name, sheet.rows);
 
   lxw_error closed;
   {

@@ -20,4 +20,12 @@ namespace passerelle::xlsx {
 // rows or 16,384 columns throw. Thread-safe.
 std::string workbook(std::string_view sheet_name, const std::vector<std::vector<std::string>>& rows);
 
+// A workbook of several sheets (a report: summary, funders, activities…), each written as above;
+// two sheets may not share a name (case-insensitive) or libxlsxwriter refuses the second.
+struct Sheet {
+  std::string name;
+  std::vector<std::vector<std::string>> rows;
+};
+std::string workbook(const std::vector<Sheet>& sheets);
+
 }  // namespace passerelle::xlsx
