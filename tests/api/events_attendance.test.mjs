@@ -212,8 +212,10 @@ test('reports: per event, member and region, and the members who never attend, f
   let res = await admin.call('GET', '/api/v1/events/reports?from=2020-01-01&to=2023-12-31');
   assert.equal(res.status, 200, JSON.stringify(res.body));
   const r = res.body;
-  assert.equal(r.events.length, 7, 'the seeds\' seven past events');
-  assert.deepEqual([r.registrations, r.attended, r.no_show], [10, 9, 1]);
+  assert.equal(r.events.length, 20, 'the seeds\' seven past events, the working group\'s three meetings, the participation cycle\'s ten sessions');
+  assert.deepEqual([r.registrations, r.attended, r.no_show], [120, 109, 11]);
+  const cafe = r.events.find((e) => e.title === 'Café discussion 1 : ma place dans l\'entreprise');
+  assert.deepEqual([cafe.registrations, cafe.attended, cafe.no_show], [11, 10, 1]);
   const april = r.events.find((e) => e.title === 'Journée des adhérents PACA — suite');
   assert.deepEqual([april.registrations, april.attended, april.no_show], [2, 1, 1]);
   const marseille = r.members.find((m) => m.name === DEMO.marseilleRecyclage);
@@ -243,13 +245,13 @@ test('the reports page and its exports', async () => {
   let res = await adminPage.get('/evenements/rapports?du=2020-01-01&au=2023-12-31');
   assert.equal(res.status, 200);
   const t = text(await res.text());
-  assert.match(t, /Période du 01\/01\/2020 au 31\/12\/2023 : 7 événement\(s\), 10 inscription\(s\), 9 présence\(s\), 1 absence\(s\) — taux de présence 90 %/);
+  assert.match(t, /Période du 01\/01\/2020 au 31\/12\/2023 : 20 événement\(s\), 120 inscription\(s\), 109 présence\(s\), 11 absence\(s\) — taux de présence 91 %/);
   assert.match(t, /Adhérents qui ne viennent jamais/);
   res = await adminPage.get('/evenements/rapports/export.csv?du=2020-01-01&au=2023-12-31&tableau=evenements');
   assert.equal(res.status, 200);
   const csv = (await res.text()).replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean);
   assert.match(csv[0], /^id;événement;type;début/);
-  assert.equal(csv.length, 8, 'a header and the seven events');
+  assert.equal(csv.length, 21, 'a header and the twenty events');
   assert.ok(csv.some((l) => l.includes('Journée des adhérents PACA — suite') && l.includes(';2;1;1;0;0;50 %')));
   res = await adminPage.get('/evenements/rapports/export.xlsx?du=2020-01-01&au=2023-12-31&tableau=jamais');
   assert.equal(res.status, 200);
