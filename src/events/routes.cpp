@@ -134,6 +134,8 @@ EventInput input_from_form(Ctx& ctx) {
   in.themes = ctx.form("themes");
   in.status = ctx.form("status");
   in.regions = ctx.form_all("regions");
+  in.open_to_all = ctx.form("open_to_all");
+  in.requires_approval = ctx.form("requires_approval");
   return in;
 }
 
@@ -154,6 +156,8 @@ EventInput input_of(const Event& e) {
   in.themes = e.themes;
   in.status = e.status;
   in.regions = e.regions;
+  in.open_to_all = e.open_to_all ? "1" : "";
+  in.requires_approval = e.requires_approval ? "1" : "";
   return in;
 }
 
@@ -176,7 +180,9 @@ http::Response form_page(Ctx& ctx, const EventInput& in, std::optional<std::int6
                       {"registration_opens_at", in.registration_opens_at},
                       {"registration_closes_at", in.registration_closes_at},
                       {"offer_hours", in.offer_hours.empty() ? "48" : in.offer_hours},
-                      {"themes", in.themes}};
+                      {"themes", in.themes},
+                      {"open_to_all", in.open_to_all == "1" || in.open_to_all == "on"},
+                      {"requires_approval", in.requires_approval == "1" || in.requires_approval == "on"}};
   json::object data{{"title", id ? "Modifier l'événement" : "Nouvel événement"},
                     {"action", id ? fmt::format("/evenements/{}", *id) : std::string("/evenements")},
                     {"cancel", id ? fmt::format("/evenements/{}", *id) : std::string("/evenements")},
@@ -243,6 +249,7 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
                         {"status_label", label_of(kRegistrationStatuses, r.status)},
                         {"offer_until", r.offer_expires_at.empty() ? "" : paris(r.offer_expires_at)},
                         {"offered", r.status == "offered"},
+                        {"awaiting", r.status == "awaiting_approval"},
                         {"cancellable", r.status == "registered" || r.status == "waitlisted" || r.status == "offered" ||
                                             r.status == "awaiting_approval"},
                         {"dietary", r.dietary},
@@ -294,11 +301,13 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
 http::Response register_from_form(Ctx& ctx) {
   auto id = web::path_id(ctx);
   auto access = access_of(ctx);
-  if (!get_event(ctx.db(), access, id)) throw web::NotFound{};
+  auto event = get_event(ctx.db(), access, id);
+  if (!event) throw web::NotFound{};
   RegistrationTyped typed{ctx.form("contact"), ctx.form("dietary"), ctx.form("accessibility"), ctx.form_all("sessions")};
   web::Errors errors;
   RegistrationRequest r;
   r.event_id = id;
+  r.by_staff = event->managed;
   r.dietary = typed.dietary;
   r.accessibility = typed.accessibility;
   auto colon = typed.contact.find(':');
@@ -323,8 +332,9 @@ http::Response register_from_form(Ctx& ctx) {
     auto out = register_contact(ctx.db(), r, auth::now_utc(), ctx.user().id);
     if (auto* reg = std::get_if<Registration>(&out)) {
       audit::record(ctx.db(), ctx.user().id, "create", "registration", reg->id, reg->status, ctx.req.remote_addr);
-      ctx.flash(reg->status == "registered"
-                    ? "L'inscription est enregistrée."
+      ctx.flash(reg->status == "registered" ? "L'inscription est enregistrée."
+                : reg->status == "awaiting_approval"
+                    ? "La demande d'inscription est transmise : l'équipe organisatrice la validera."
                     : "L'événement est complet : la personne est inscrite sur la liste d'attente. Une place lui sera "
                       "proposée dès qu'elle se libère.");
       return http::Response::redirect(fmt::format("/evenements/{}", id));
@@ -430,6 +440,26 @@ void register_routes(web::App& app) {
     }
     return http::Response::redirect(fmt::format("/evenements/{}", r->event_id));
   });
+  // The event's staff approve or refuse a registration awaiting approval.
+  auto decide = [](Ctx& ctx, bool approve) {
+    auto r = get_registration(ctx.db(), EventAccess{access_of(ctx).manage, {}, {}}, web::path_id(ctx));
+    if (!r) throw web::NotFound{};
+    auto reason = ctx.form("reason");
+    if (reason.size() > 500) reason.resize(500);
+    bool done = approve ? approve_registration(ctx.db(), r->id, auth::now_utc(), ctx.user().id)
+                        : refuse_registration(ctx.db(), r->id, reason, auth::now_utc(), ctx.user().id);
+    if (done) {
+      audit::record(ctx.db(), ctx.user().id, "update", "registration", r->id, approve ? "validée" : "refusée : " + reason,
+                    ctx.req.remote_addr);
+      ctx.flash(approve ? fmt::format("L'inscription de {} est validée.", r->contact_name)
+                        : fmt::format("L'inscription de {} est refusée.", r->contact_name));
+    } else {
+      ctx.flash("Cette inscription n'attend plus de validation.", "error");
+    }
+    return http::Response::redirect(fmt::format("/evenements/{}#registrations", r->event_id));
+  };
+  app.route("POST", "/inscriptions/{id}/valider", staff(), [decide](Ctx& ctx) { return decide(ctx, true); });
+  app.route("POST", "/inscriptions/{id}/refuser", staff(), [decide](Ctx& ctx) { return decide(ctx, false); });
   app.route("POST", "/inscriptions/{id}/accepter", readers(), [](Ctx& ctx) {
     auto r = get_registration(ctx.db(), access_of(ctx), web::path_id(ctx));
     if (!r) throw web::NotFound{};

@@ -160,6 +160,14 @@ web::Errors validate_event(const EventInput& in, EventValues& out) {
     else v.regions.push_back(region);
   }
   if (v.regions.empty()) errors.push_back({"regions", "Choisissez au moins une région."});
+  auto flag = [&](const std::string& raw, const char* field, bool& out) {
+    auto t = trim(raw);
+    if (t == "1" || t == "on" || t == "true") out = true;
+    else if (t.empty() || t == "0" || t == "false") out = false;
+    else errors.push_back({field, "Valeur attendue : oui (1) ou non (0)."});
+  };
+  flag(in.open_to_all, "open_to_all", v.open_to_all);
+  flag(in.requires_approval, "requires_approval", v.requires_approval);
   if (errors.empty()) out = std::move(v);
   return errors;
 }

@@ -26,6 +26,7 @@ struct EventInput {
   std::string kind, title, description, starts_at, ends_at, venue, visio_url, organiser_id, capacity,
       registration_opens_at, registration_closes_at, offer_hours, themes, status;
   std::vector<std::string> regions;  // INSEE region codes ("11": Île-de-France)
+  std::string open_to_all, requires_approval;  // "1" (a checked box, true) or "" / "0"
 };
 
 // The checked values, instants in UTC.
@@ -37,6 +38,8 @@ struct EventValues {
   int offer_hours = 48;
   std::string themes, status = "draft";
   std::vector<std::string> regions;
+  bool open_to_all = false;        // false: contacts of member organisations only
+  bool requires_approval = false;  // a member's registration waits for the staff's approval
 };
 
 // Every error at once, in French, by field; `out` filled when there is none.

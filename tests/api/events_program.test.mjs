@@ -130,3 +130,72 @@ test('the OpenAPI document describes sessions and speakers', async () => {
     ['get', '/api/v1/events/{id}/speakers'], ['post', '/api/v1/events/{id}/speakers'], ['delete', '/api/v1/events/{id}/speakers/{sid}']])
     assert.ok(doc.paths[p]?.[m], `${m} ${p}`);
 });
+
+test('members only unless open to all: a contact of an organisation without a current membership is refused', async () => {
+  const ev = await worldCafe();
+  const calanques = ids['Calanques Nature Insertion'];  // membership pending: not a member
+  const lea = (await admin.call('GET', `/api/v1/contacts?organisation_id=${calanques}`)).body.items[0].id;
+  let res = await admin.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: lea, organisation_id: calanques });
+  assert.equal(res.status, 422);
+  assert.equal(byField(res).contact_id, "Cet événement est réservé aux adhérents : « Calanques Nature Insertion » n'a pas d'adhésion en cours.");
+  res = await admin.call('PATCH', `/api/v1/events/${ev.id}`, { open_to_all: true });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.open_to_all, true);
+  res = await admin.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: lea, organisation_id: calanques });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+});
+
+test('approval: a member\'s registration waits without a seat; the event\'s staff approve or refuse it', async () => {
+  const ev = await worldCafe();
+  let res = await admin.call('PATCH', `/api/v1/events/${ev.id}`, { requires_approval: true, capacity: 1 });
+  assert.equal(res.body.requires_approval, true);
+  const pierre = await solipassContact('Pierre Morel'), aurelie = await solipassContact('Aurélie Fournier');
+  const a = await member.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: pierre });
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  assert.equal(a.body.status, 'awaiting_approval');
+  const b = await member.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: aurelie });
+  assert.equal(b.body.status, 'awaiting_approval');
+  assert.equal((await admin.call('GET', `/api/v1/events/${ev.id}`)).body.seats_used, 0, 'no seat while waiting');
+
+  assert.equal((await member.call('POST', `/api/v1/registrations/${a.body.id}/approve`)).status, 403);
+  assert.equal((await network.call('POST', `/api/v1/registrations/${a.body.id}/approve`)).status, 404);
+  res = await admin.call('POST', `/api/v1/registrations/${a.body.id}/approve`);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.status, 'registered');
+  res = await admin.call('POST', `/api/v1/registrations/${a.body.id}/approve`);
+  assert.equal(res.status, 422);
+  assert.equal(byField(res).status, "Cette inscription n'attend pas de validation (statut : Inscrit).");
+  res = await admin.call('POST', `/api/v1/registrations/${b.body.id}/refuse`, { reason: 'Une seule place par structure' });
+  assert.equal(res.body.status, 'cancelled');
+  // The member sees the outcome of their own registrations.
+  assert.equal((await member.call('GET', `/api/v1/registrations/${b.body.id}`)).body.status, 'cancelled');
+  // A registration made by the event's staff needs no approval (and goes to the waiting list: one seat).
+  res = await admin.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: aurelie, organisation_id: ids[DEMO.solipass] });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal(res.body.status, 'waitlisted');
+});
+
+test('the event page shows the staff the registrations to approve, with a reason to refuse', async () => {
+  const ev = await worldCafe();
+  await admin.call('PATCH', `/api/v1/events/${ev.id}`, { requires_approval: true });
+  const pierre = await solipassContact('Pierre Morel');
+  const reg = (await member.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: pierre })).body;
+  let html = await (await adminPage.get(`/evenements/${ev.id}`)).text();
+  assert.match(html, new RegExp(`action="/inscriptions/${reg.id}/valider"`));
+  assert.match(text(html), /En attente de validation/);
+  const res = await adminPage.post(`/inscriptions/${reg.id}/refuser`, { form: { _csrf: csrfOf(html), reason: 'Complet pour les structures' } });
+  assert.equal(res.status, 303);
+  html = await (await adminPage.get(`/evenements/${ev.id}`)).text();
+  assert.match(text(html), /L'inscription de Pierre Morel est refusée\./);
+  const form = await (await adminPage.get(`/evenements/${ev.id}/modifier`)).text();
+  assert.match(form, /name="requires_approval" value="1" checked/);
+  assert.match(form, /name="open_to_all" value="1">/);
+});
+
+test('the OpenAPI document describes approval and who may register', async () => {
+  const doc = await (await fetch(server.url + '/api/v1/openapi.json')).json();
+  assert.ok(doc.paths['/api/v1/registrations/{id}/approve']?.post);
+  assert.ok(doc.paths['/api/v1/registrations/{id}/refuse']?.post);
+  for (const s of ['Event', 'EventInput'])
+    for (const f of ['open_to_all', 'requires_approval']) assert.ok(doc.components.schemas[s].properties[f], `${s}.${f}`);
+});
