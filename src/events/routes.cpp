@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "core/auth/audit.hpp"
+#include "core/web/download.hpp"
 #include "core/web/input.hpp"
 #include "events/routes.hpp"
 #include "network/model.hpp"
@@ -257,9 +258,27 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
                         {"sessions", std::move(names)}};
   };
   if (e->managed) {
+    // One page of 100, by status and searched; the link to the next page keeps the filters.
+    EventRegistrationFilter rf;
+    rf.status = ctx.req.query("inscrits_statut");
+    if (!rf.status.empty() && !is_code(kRegistrationStatuses, rf.status)) rf.status.clear();
+    rf.q = ctx.req.query("inscrits_q");
+    if (auto after = web::query_id(ctx, "inscrits_apres")) rf.after_id = *after;
+    auto page_regs = event_registrations(ctx.db(), e->id, rf);
     json::array regs;
-    for (auto& r : event_registrations(ctx.db(), e->id)) regs.push_back(registration_json(r));
+    for (auto& r : page_regs) regs.push_back(registration_json(r));
     data["registrations"] = std::move(regs);
+    data["registrations_q"] = rf.q;
+    data["registration_statuses"] = choices(kRegistrationStatuses, rf.status);
+    std::string keep;
+    if (!rf.status.empty()) keep += "&inscrits_statut=" + rf.status;
+    if (!rf.q.empty()) keep += "&inscrits_q=" + http::url_encode(rf.q);
+    data["registrations_next"] =
+        static_cast<int>(page_regs.size()) == rf.limit
+            ? fmt::format("/evenements/{}?inscrits_apres={}{}#registrations", e->id, page_regs.back().id, keep)
+            : "";
+    data["registrations_paged"] = rf.after_id > 0;
+    data["registrations_filtered"] = rf.after_id > 0 || !rf.status.empty() || !rf.q.empty();
   }
   RegistrationFilter f;
   f.event_id = e->id;
@@ -428,6 +447,26 @@ void register_routes(web::App& app) {
     return http::Response::redirect(fmt::format("/evenements/{}", e.id));
   });
   app.route("POST", "/evenements/{id}/sessions", staff(), [](Ctx& ctx) { return add_session_from_form(ctx); });
+  // The registrations of an event for its staff (catering, badges, accessibility), every one.
+  auto export_registrations = [](Ctx& ctx, const std::string& format) {
+    auto e = managed_or_404(ctx, web::path_id(ctx));
+    std::vector<std::vector<std::string>> rows{{"id", "personne", "structure", "statut", "sessions", "régime alimentaire",
+                                                "accessibilité", "inscrit le"}};
+    for (auto& r : event_registrations(ctx.db(), e.id)) {
+      std::string sessions;
+      for (auto sid : r.session_ids)
+        for (auto& s : e.sessions)
+          if (s.id == sid) sessions += (sessions.empty() ? "" : " ; ") + s.title;
+      rows.push_back({std::to_string(r.id), r.contact_name, r.organisation_name,
+                      std::string(label_of(kRegistrationStatuses, r.status)), sessions, r.dietary, r.accessibility,
+                      web::french_datetime(r.created_at)});
+    }
+    return web::download(ctx, "registration", "Inscriptions", fmt::format("inscriptions-{}", e.id), format, rows);
+  };
+  app.route("GET", "/evenements/{id}/inscriptions.csv", staff(),
+            [export_registrations](Ctx& ctx) { return export_registrations(ctx, "csv"); });
+  app.route("GET", "/evenements/{id}/inscriptions.xlsx", staff(),
+            [export_registrations](Ctx& ctx) { return export_registrations(ctx, "xlsx"); });
   app.route("POST", "/evenements/{id}/inscriptions", readers(), [](Ctx& ctx) { return register_from_form(ctx); });
   app.route("POST", "/inscriptions/{id}/annuler", readers(), [](Ctx& ctx) {
     auto r = get_registration(ctx.db(), access_of(ctx), web::path_id(ctx));

@@ -345,13 +345,20 @@ http::Response list_registrations_api(Ctx& ctx) {
   f.event_id = web::query_id(ctx, "event_id");
   f.limit = web::query_limit(ctx, 50, 200);
   if (auto after = web::query_id(ctx, "after")) f.after_id = *after;
-  // Staff asking for an event they manage get all its registrations.
+  // Staff asking for an event they manage get its registrations (by status, searched), in order of id.
   std::vector<Registration> items;
   bool whole_event = false;
   if (f.event_id && is_staff(ctx)) {
     EventAccess manage_only{access.manage, {}, {}};
     if (get_event(ctx.db(), manage_only, *f.event_id)) {
-      items = event_registrations(ctx.db(), *f.event_id);
+      EventRegistrationFilter ef;
+      ef.status = ctx.req.query("status");
+      if (!ef.status.empty() && !is_code(kRegistrationStatuses, ef.status))
+        return web::validation_problem({{"status", "Statut d'inscription inconnu."}});
+      ef.q = ctx.req.query("q");
+      ef.after_id = f.after_id;
+      ef.limit = f.limit;
+      items = event_registrations(ctx.db(), *f.event_id, ef);
       whole_event = true;
     }
   }
@@ -359,8 +366,7 @@ http::Response list_registrations_api(Ctx& ctx) {
   json::array out;
   for (auto& r : items) out.push_back(registration_json(r));
   json::object res{{"items", std::move(out)}};
-  res["next"] = !whole_event && static_cast<int>(items.size()) == f.limit ? json::value(items.back().id)
-                                                                           : json::value(nullptr);
+  res["next"] = static_cast<int>(items.size()) == f.limit ? json::value(items.back().id) : json::value(nullptr);
   return json_response(res);
 }
 

@@ -512,4 +512,28 @@ std::vector<Registration> own_registrations(db::Connection& db, const EventAcces
   return out;
 }
 
+std::vector<Registration> event_registrations(db::Connection& db, std::int64_t event_id, const EventRegistrationFilter& f) {
+  db::Params params{event_id};
+  auto sql = fmt::format("SELECT {}{} WHERE r.event_id = ?", kRegistrationColumns, kRegistrationFrom);
+  if (!f.status.empty()) {
+    sql += " AND r.status = ?";
+    params.push_back(f.status);
+  }
+  for (const auto& word : network::search_words(f.q)) {
+    sql += " AND (c.search_text LIKE ? OR ro.search_text LIKE ?)";
+    params.push_back("%" + word + "%");
+    params.push_back("%" + word + "%");
+  }
+  if (f.after_id > 0) {
+    sql += " AND r.id > ?";
+    params.push_back(f.after_id);
+  }
+  sql += " ORDER BY r.id LIMIT ?";
+  params.push_back(f.limit);
+  std::vector<Registration> out;
+  for (auto& row : db.query(sql, params).rows) out.push_back(registration_from_row(row));
+  load_sessions(db, out);
+  return out;
+}
+
 }  // namespace passerelle::events

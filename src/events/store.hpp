@@ -115,6 +115,15 @@ std::int64_t expire_offers(db::Connection& db, const std::string& now);
 // Registrations the caller may see: of events they manage, or of their own organisations.
 std::optional<Registration> get_registration(db::Connection& db, const EventAccess& access, std::int64_t id);
 std::vector<Registration> event_registrations(db::Connection& db, std::int64_t event_id);
+// One page of an event's registrations for its staff: by status, searched on
+// the person and organisation (accent-insensitive), in registration order
+// (keyset on id), `limit` at most.
+struct EventRegistrationFilter {
+  std::string status, q;
+  std::int64_t after_id = 0;
+  int limit = 100;
+};
+std::vector<Registration> event_registrations(db::Connection& db, std::int64_t event_id, const EventRegistrationFilter& f);
 struct RegistrationFilter {
   std::optional<std::int64_t> event_id;
   std::int64_t after_id = 0;

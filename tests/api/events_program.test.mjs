@@ -199,3 +199,30 @@ test('the OpenAPI document describes approval and who may register', async () =>
   for (const s of ['Event', 'EventInput'])
     for (const f of ['open_to_all', 'requires_approval']) assert.ok(doc.components.schemas[s].properties[f], `${s}.${f}`);
 });
+
+test('the staff\'s registrations list: filtered by status, searched, paged, exported', async () => {
+  const ev = await worldCafe();
+  await admin.call('PATCH', `/api/v1/events/${ev.id}`, { capacity: 1 });
+  const pierre = await solipassContact('Pierre Morel'), aurelie = await solipassContact('Aurélie Fournier');
+  for (const c of [pierre, aurelie])
+    await admin.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: c, organisation_id: ids[DEMO.solipass], dietary: 'végétarien' });
+  let res = await admin.call('GET', `/api/v1/registrations?event_id=${ev.id}&status=waitlisted`);
+  assert.deepEqual(res.body.items.map((r) => r.contact_name), ['Aurélie Fournier']);
+  res = await admin.call('GET', `/api/v1/registrations?event_id=${ev.id}&limit=1`);
+  assert.equal(res.body.items[0].contact_name, 'Pierre Morel');
+  res = await admin.call('GET', `/api/v1/registrations?event_id=${ev.id}&limit=1&after=${res.body.next}`);
+  assert.equal(res.body.items[0].contact_name, 'Aurélie Fournier');
+  assert.equal((await admin.call('GET', `/api/v1/registrations?event_id=${ev.id}&status=partout`)).status, 422);
+
+  const html = text(await (await adminPage.get(`/evenements/${ev.id}?inscrits_q=aurelie&inscrits_statut=waitlisted`)).text());
+  assert.match(html, /Aurélie Fournier Solipass En liste d'attente/);
+  assert.doesNotMatch(html, /Pierre Morel Solipass/);
+  const csv = await adminPage.get(`/evenements/${ev.id}/inscriptions.csv`);
+  assert.equal(csv.status, 200);
+  const lines = (await csv.text()).replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean);
+  assert.match(lines[0], /^id;personne;structure;statut;sessions;régime alimentaire;accessibilité;inscrit le$/);
+  assert.equal(lines.length, 3);
+  assert.ok(lines.some((l) => l.includes('Aurélie Fournier;Solipass;En liste d\'attente;;végétarien')));
+  assert.equal((await (await loginAs(server, 'network')).get(`/evenements/${ev.id}/inscriptions.csv`)).status, 404);
+  assert.equal((await (await loginAs(server, 'member')).get(`/evenements/${ev.id}/inscriptions.xlsx`)).status, 403);
+});
