@@ -22,9 +22,10 @@ std::size_t read_body(char* buf, std::size_t size, std::size_t n, void* user) {
   return len;
 }
 
-// The last command sent and the last reply received, for a readable error.
+// The last command sent, and the first refusal (4xx/5xx) with the command it
+// answered: after it libcurl still says QUIT, whose "221 Bye" is not the news.
 struct Dialogue {
-  std::string command, reply;
+  std::string command, reply, refused_command;
 };
 
 std::string first_line(const char* data, std::size_t size) {
@@ -36,7 +37,13 @@ std::string first_line(const char* data, std::size_t size) {
 int trace(CURL*, curl_infotype type, char* data, std::size_t size, void* user) {
   auto* d = static_cast<Dialogue*>(user);
   if (type == CURLINFO_HEADER_OUT) d->command = first_line(data, size);
-  else if (type == CURLINFO_HEADER_IN) d->reply = first_line(data, size);
+  else if (type == CURLINFO_HEADER_IN && d->reply.empty()) {
+    auto line = first_line(data, size);
+    if (line.size() >= 3 && (line[0] == '4' || line[0] == '5')) {
+      d->reply = line;
+      d->refused_command = d->command;
+    }
+  }
   return 0;
 }
 
@@ -104,7 +111,7 @@ Result send(const std::string& url, const std::string& from, const std::string& 
       break;
   }
   auto reply = dialogue.reply.empty() ? std::to_string(out.code) : dialogue.reply;
-  bool rcpt_phase = dialogue.command.rfind("RCPT", 0) == 0;
+  bool rcpt_phase = dialogue.refused_command.rfind("RCPT", 0) == 0;
   if (out.code >= 500 && out.code < 600) {
     out.permanent = true;
     out.error = rcpt_phase ? fmt::format("Adresse refusée par le serveur de messagerie : {}", reply)
