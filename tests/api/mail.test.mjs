@@ -218,3 +218,12 @@ test('the command line: mail send needs an SMTP URL; events send-reminders queue
   assert.equal(reminders.code, 0, reminders.stderr);
   assert.match(reminders.stdout, /^Rappels mis en file : \d+/);
 });
+
+test('the OpenAPI document describes the .ics download and the outbox', async () => {
+  const doc = await (await fetch(server.url + '/api/v1/openapi.json')).json();
+  assert.ok(doc.paths['/api/v1/events/{id}/ics'].get.responses['200'].content['text/calendar']);
+  assert.ok(doc.paths['/api/v1/outbox'].get);
+  assert.ok(doc.paths['/api/v1/outbox/{id}/requeue'].post);
+  assert.deepEqual(doc.components.schemas.OutboxMessage.properties.status.enum,
+    ['queued', 'sending', 'sent', 'failed', 'uncertain']);
+});
