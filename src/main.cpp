@@ -23,6 +23,7 @@
 #include "core/web/csv.hpp"
 #include "core/web/mail_routes.hpp"
 #include "core/web/mail_sender.hpp"
+#include "core/web/outbox.hpp"
 #include "core/web/xlsx.hpp"
 #include "clauses/demo.hpp"
 #include "clauses/routes.hpp"
@@ -186,8 +187,18 @@ int cmd_serve() {
     http::metrics::database_error();
     return http::Response::text("la base de données ne répond pas\n", 503);
   });
-  app.route("GET", "/metrics", web::Access::anyone(), [](web::Ctx&) {
-    auto res = http::Response::text(http::metrics::prometheus_text());
+  const bool mail_enabled = !mail::Settings::from_env().smtp_url.empty();
+  app.route("GET", "/metrics", web::Access::anyone(), [mail_enabled](web::Ctx& ctx) {
+    auto text = http::metrics::prometheus_text();
+    try {
+      text += outbox::prometheus_text(ctx.db());
+      text += fmt::format("# HELP passerelle_mail_sending_enabled 1 when PASSERELLE_SMTP_URL is set.\n"
+                          "# TYPE passerelle_mail_sending_enabled gauge\npasserelle_mail_sending_enabled {}\n",
+                          mail_enabled ? 1 : 0);
+    } catch (const std::exception&) {
+      http::metrics::database_error();
+    }
+    auto res = http::Response::text(text);
     res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     return res;
   });

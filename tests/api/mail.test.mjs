@@ -122,6 +122,9 @@ test('the outbox page and API are for administrators; a requeue is in the audit 
   assert.match(html, /Adresse refusée par le serveur de messagerie/);
   assert.match(html, /Renvoyer/);
   assert.doesNotMatch(html, /ines-/, 'filtered on failed');
+  const metrics = await (await fetch(server.url + '/metrics')).text();
+  assert.match(metrics, /^passerelle_mail_outbox_messages\{status="failed"\} [1-9]\d*$/m);
+  assert.match(metrics, /^passerelle_mail_sending_enabled 1$/m);
   const journal = await (await page.get('/admin/journal')).text();
   assert.match(journal, /remis en file \(Échec\) : refuse-/);
   const memberPage = await loginAs(server, 'member');

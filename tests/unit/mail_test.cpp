@@ -86,6 +86,8 @@ TEST(MailMime, SubjectAndNamesAreEncodedWordsThatDecodeBack) {
   EXPECT_EQ(mime::address("a@b.fr", "Anne Martin"), "Anne Martin <a@b.fr>");
   EXPECT_EQ(mime::address("a@b.fr", "Martin, Anne"), "\"Martin, Anne\" <a@b.fr>");
   EXPECT_EQ(decode_words(mime::address("a@b.fr", "Aurélie")), "Aurélie");
+  EXPECT_EQ(mime::address("a@b.fr\r\nBcc: x@y.fr", "Anne"), "Anne <a@b.frBcc:x@y.fr>") << "no header slips in";
+  EXPECT_EQ(mime::encode_word("Objet\r\nBcc: x@y.fr").find('\n'), std::string::npos);
 }
 
 TEST(MailMime, QuotedPrintableKeepsLinesShortAndCharactersWhole) {

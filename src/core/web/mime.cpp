@@ -116,8 +116,13 @@ std::string encode_word(std::string_view s) {
   return out;
 }
 
-std::string address(std::string_view addr, std::string_view name) {
-  if (name.empty()) return std::string(addr);
+std::string address(std::string_view raw_addr, std::string_view name) {
+  // An address is one token: no space, control character or angle bracket may
+  // slip a header line in (the contacts' addresses are typed by people).
+  std::string addr;
+  for (unsigned char c : raw_addr)
+    if (c > 0x20 && c != 0x7f && c != '<' && c != '>') addr += char(c);
+  if (name.empty()) return addr;
   std::string shown;
   if (!plain_ascii(name)) {
     shown = encode_word(name);
@@ -131,7 +136,7 @@ std::string address(std::string_view addr, std::string_view name) {
   } else {
     shown = std::string(name);
   }
-  return shown + " <" + std::string(addr) + ">";
+  return shown + " <" + addr + ">";
 }
 
 std::string quoted_printable(std::string_view text) {

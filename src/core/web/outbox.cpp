@@ -255,4 +255,16 @@ std::vector<std::pair<std::string, std::int64_t>> counts(db::Connection& db) {
   return out;
 }
 
+std::string prometheus_text(db::Connection& db) {
+  std::string out =
+      "# HELP passerelle_mail_outbox_messages Messages of the mail outbox not sent (yet), by status.\n"
+      "# TYPE passerelle_mail_outbox_messages gauge\n";
+  std::vector<std::pair<std::string, std::int64_t>> n{{"queued", 0}, {"sending", 0}, {"failed", 0}, {"uncertain", 0}};
+  for (auto& [status, count] : n)
+    count = db.query("SELECT COUNT(*) FROM mail_outbox WHERE status = ?", {status}).rows[0].integer(0);
+  for (auto& [status, count] : n)
+    out += fmt::format("passerelle_mail_outbox_messages{{status=\"{}\"}} {}\n", status, count);
+  return out;
+}
+
 }  // namespace passerelle::outbox

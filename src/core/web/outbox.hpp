@@ -102,4 +102,8 @@ std::optional<Entry> get(db::Connection& db, const std::vector<std::string>& sco
 // Number of messages per status (for the log, metrics and the staff page).
 std::vector<std::pair<std::string, std::int64_t>> counts(db::Connection& db);
 
+// Prometheus lines for /metrics: messages queued, sending, failed and
+// uncertain (not the sent ones: an index range, cheap at every scrape).
+std::string prometheus_text(db::Connection& db);
+
 }  // namespace passerelle::outbox

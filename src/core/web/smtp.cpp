@@ -60,6 +60,12 @@ Result send(const std::string& url, const std::string& from, const std::string& 
   static std::once_flag global;
   std::call_once(global, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
   Result out;
+  for (unsigned char ch : to)
+    if (ch <= 0x20 || ch == 0x7f || ch == '<' || ch == '>') {
+      out.permanent = true;
+      out.error = "Adresse du destinataire invalide (espace ou caractère de contrôle) : corrigez la fiche du contact.";
+      return out;
+    }
   CURL* c = curl_easy_init();
   if (!c) {
     out.error = "Impossible de préparer l'envoi (libcurl).";
