@@ -1,5 +1,6 @@
 // passerelle: the server and the administrator's command line.
 #include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <termios.h>
@@ -501,6 +502,10 @@ int main(int argc, char** argv) {
         std::cerr << "PASSERELLE_SMTP_URL n'est pas défini : rien n'est envoyé, les courriels restent en file.\n";
         return 1;
       }
+      // One JSON line per message on stderr; the summary alone on stdout.
+      auto log = std::make_shared<spdlog::logger>("passerelle", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+      log->set_pattern("%v");
+      spdlog::set_default_logger(log);
       auto d = mail::drain_once(*database, settings);
       std::cout << fmt::format("Courriels envoyés : {} ; à réessayer plus tard : {} ; en échec : {} ; devenus incertains : {}.\n",
                                d.sent, d.retried, d.failed, d.uncertain);

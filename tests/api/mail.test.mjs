@@ -210,13 +210,40 @@ test('SMTP down: the confirmation waits in the queue, then leaves exactly once w
   }
 });
 
-test('the command line: mail send needs an SMTP URL; events send-reminders queues the day-before reminders', async () => {
-  const send = await server.cli(['mail', 'send']);
-  // Run without PASSERELLE_SMTP_URL in its environment unless the caller set one.
-  if (!process.env.PASSERELLE_SMTP_URL) {
-    assert.equal(send.code, 1);
-    assert.match(send.stderr, /PASSERELLE_SMTP_URL n'est pas défini/);
+test('without PASSERELLE_SMTP_URL mails stay queued (log, metrics); \'passerelle mail send\' drains them once', async () => {
+  const quiet = await startServer({ env: { PASSERELLE_SMTP_URL: '' } });
+  try {
+    assert.match(quiet.output(), /"event":"mail_disabled","detail":"PASSERELLE_SMTP_URL n'est pas défini/);
+    const admin3 = await tokenClient(quiet, 'admin'), member3 = await tokenClient(quiet, 'member');
+    const address = uniqueAddress('marc');
+    const contact = (await admin3.call('POST', '/api/v1/contacts', {
+      first_name: 'Marc', last_name: 'Test', email: address, organisation_ids: [(await organisationIds(admin3))[DEMO.solipass]],
+    })).body.id;
+    const ev = (await member3.call('GET', '/api/v1/events?status=published')).body.items[0];
+    assert.equal((await member3.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: contact })).status, 201);
+    await sleep(500);
+    const [row] = (await admin3.call('GET', '/api/v1/outbox?status=queued')).body.items.filter((m) => m.to_address === address);
+    assert.equal(row.attempts, 0);
+    const metrics = await (await fetch(quiet.url + '/metrics')).text();
+    assert.match(metrics, /^passerelle_mail_sending_enabled 0$/m);
+    assert.match(metrics, /^passerelle_mail_outbox_messages\{status="queued"\} [1-9]/m);
+    const refused = await quiet.cli(['mail', 'send'], undefined, { PASSERELLE_SMTP_URL: '' });
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /PASSERELLE_SMTP_URL n'est pas défini/);
+    const sent = await quiet.cli(['mail', 'send'], undefined, { PASSERELLE_SMTP_URL: sink.url });
+    assert.equal(sent.code, 0, sent.stderr);
+    assert.match(sent.stdout, /^Courriels envoyés : 1 ; à réessayer plus tard : 0 ; en échec : 0/);
+    const [mail] = await waitForMessages(sink, address);
+    assert.equal(mail.subject, `Inscription confirmée : ${ev.title}`);
+    const again = await quiet.cli(['mail', 'send'], undefined, { PASSERELLE_SMTP_URL: sink.url });
+    assert.match(again.stdout, /^Courriels envoyés : 0 /);
+    assert.equal(messagesFor(sink, address).length, 1);
+  } finally {
+    await stopServer(quiet);
   }
+});
+
+test('the command line queues the reminders of the day before', async () => {
   const reminders = await server.cli(['events', 'send-reminders']);
   assert.equal(reminders.code, 0, reminders.stderr);
   assert.match(reminders.stdout, /^Rappels mis en file : \d+/);

@@ -33,9 +33,10 @@ function freshDatabase() {
 }
 
 // Runs a command of the binary against the test database; returns {code, stdout, stderr}.
-export function runCli(database, args, input) {
+// `env` is added to the command's environment.
+export function runCli(database, args, input, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(BIN, args, { env: { ...process.env, PASSERELLE_DATABASE: database } });
+    const child = spawn(BIN, args, { env: { ...process.env, ...env, PASSERELLE_DATABASE: database } });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
@@ -78,7 +79,7 @@ export async function startServer({ demo = true, env = {} } = {}) {
   return {
     url, port, database: db.url, engine: ENGINE,
     output: () => output,
-    cli: (args, input) => runCli(db.url, args, input),
+    cli: (args, input, env) => runCli(db.url, args, input, env),
     // Graceful stop (SIGTERM); resolves with the exit status. A sanitizer
     // report or a crash shows up as a non-zero code.
     async stop() {
