@@ -19,6 +19,8 @@ std::string env(const char* name) {
 
 std::string quoted(std::string_view s) { return boost::json::serialize(boost::json::string(s)); }
 
+constexpr int kBatch = 4;  // × 120 s < the 600 s lease
+
 }  // namespace
 
 Settings Settings::from_env() {
@@ -77,7 +79,9 @@ Drained drain_once(db::Database& database, const Settings& s) {
     std::vector<outbox::Claimed> claimed;
     {
       auto lease = database.acquire_for_write();
-      claimed = outbox::claim_due(*lease, auth::now_utc(), s.lease_seconds, 20);
+      // A few at a time: the last of a batch must be sent before the lease of
+      // the batch ends, even when each send takes libcurl's whole 120 s.
+      claimed = outbox::claim_due(*lease, auth::now_utc(), s.lease_seconds, kBatch);
     }
     if (claimed.empty()) break;
     for (auto& m : claimed) {

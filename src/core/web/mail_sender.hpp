@@ -34,7 +34,7 @@ struct Drained {
   std::int64_t uncertain = 0;  // stale "sending" rows found (see outbox::recover_stale)
 };
 // One pass: stale claims become uncertain, then every due message is sent
-// (batches of 20 until none is due). Nothing is claimed without an SMTP URL.
+// (batches of 4 until none is due). Nothing is claimed without an SMTP URL.
 Drained drain_once(db::Database& database, const Settings& s);
 
 // A pass run beside the sender every passes_interval (events: reminders of the
