@@ -6,6 +6,7 @@
 // cancellation of an event are told; the .ics download follows the event's
 // visibility; administrators see and requeue the outbox, audited.
 import { test, before, after } from 'node:test';
+import net from 'node:net';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { tokenClient, loginAs, organisationIds, stopServer, DEMO } from '../support/api.mjs';
@@ -256,4 +257,73 @@ test('the OpenAPI document describes the .ics download and the outbox', async ()
   assert.ok(doc.paths['/api/v1/outbox/{id}/requeue'].post);
   assert.deepEqual(doc.components.schemas.OutboxMessage.properties.status.enum,
     ['queued', 'sending', 'sent', 'failed', 'uncertain']);
+});
+
+// An SMTP server that takes the whole message, then never says whether it
+// accepted it: the worst moment for the sender to die.
+function silentRelay() {
+  const received = [], sockets = new Set();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    let buffer = '', inData = false;
+    socket.write('220 relais muet\r\n');
+    socket.on('data', (d) => {
+      buffer += d.toString('latin1');
+      if (inData) {
+        const end = buffer.indexOf('\r\n.\r\n');
+        if (end >= 0) { received.push(buffer.slice(0, end)); inData = false; buffer = ''; }  // …and no answer
+        return;
+      }
+      let eol;
+      while ((eol = buffer.indexOf('\r\n')) >= 0) {
+        const line = buffer.slice(0, eol);
+        buffer = buffer.slice(eol + 2);
+        if (/^DATA/i.test(line)) { inData = true; socket.write('354 go\r\n'); return; }
+        socket.write(/^QUIT/i.test(line) ? '221 bye\r\n' : '250 ok\r\n');
+      }
+    });
+    socket.on('error', () => {});
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({
+    url: `smtp://127.0.0.1:${server.address().port}`, received,
+    stop: () => new Promise((r) => { server.close(r); for (const s of sockets) s.destroy(); }),
+  })));
+}
+
+test('the server dies while sending: after the restart the mail is "uncertain", never resent on its own', async () => {
+  const relay = await silentRelay();
+  const first = await startServer({ env: { PASSERELLE_SMTP_URL: relay.url, PASSERELLE_MAIL_INTERVAL_MS: '200',
+    PASSERELLE_MAIL_LEASE_SECONDS: '2' } });
+  let second;
+  try {
+    const admin4 = await tokenClient(first, 'admin'), member4 = await tokenClient(first, 'member');
+    const address = uniqueAddress('noe');
+    const contact = (await admin4.call('POST', '/api/v1/contacts', {
+      first_name: 'Noé', last_name: 'Test', email: address, organisation_ids: [(await organisationIds(admin4))[DEMO.solipass]],
+    })).body.id;
+    const ev = (await member4.call('GET', '/api/v1/events?status=published')).body.items[0];
+    assert.equal((await member4.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: contact })).status, 201);
+    await until(() => relay.received.some((m) => m.includes(address)));
+    await first.crash();  // the relay has the message; nobody knows whether it took it
+    await sleep(2100);    // the dead server's lease runs out
+    second = await startServer({ database: first.database, env: { PASSERELLE_SMTP_URL: sink.url, PASSERELLE_MAIL_INTERVAL_MS: '200' } });
+    const admin5 = await tokenClient(second, 'admin');
+    const row = await until(async () => {
+      const items = (await admin5.call('GET', '/api/v1/outbox?status=uncertain')).body.items.filter((m) => m.to_address === address);
+      return items[0];
+    });
+    assert.match(row.last_error, /peut-être parti/);
+    assert.match(second.output(), /"event":"mail_uncertain","count":1/);
+    await sleep(1000);
+    assert.equal(messagesFor(sink, address).length, 0, 'not resent blindly');
+    // Staff check with the person, then requeue: it leaves once.
+    assert.equal((await admin5.call('POST', `/api/v1/outbox/${row.id}/requeue`)).status, 200);
+    await waitForMessages(sink, address);
+    await sleep(600);
+    assert.equal(messagesFor(sink, address).length, 1);
+  } finally {
+    if (second) await stopServer(second);
+    first.cleanup();
+    await relay.stop();
+  }
 });

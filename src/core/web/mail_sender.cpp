@@ -39,6 +39,14 @@ Settings Settings::from_env() {
     s.from_name.clear();
   }
   s.retry_delays = outbox::retry_delays_from_env();
+  // How long a claim holds its messages; must exceed a send (libcurl gives up
+  // after 130 s at most). Shorter only in tests of a sender that dies.
+  if (auto lease = env("PASSERELLE_MAIL_LEASE_SECONDS"); !lease.empty()) {
+    try {
+      s.lease_seconds = std::max(1LL, std::stoll(lease));
+    } catch (...) {
+    }
+  }
   if (auto ms = env("PASSERELLE_MAIL_INTERVAL_MS"); !ms.empty()) {
     try {
       s.interval = std::chrono::milliseconds(std::max(50LL, std::stoll(ms)));

@@ -20,7 +20,7 @@ struct Settings {
   std::string smtp_url;  // PASSERELLE_SMTP_URL; empty: messages stay queued
   std::string from_address = "ne-pas-repondre@localhost", from_name = "Passerelle";  // PASSERELLE_MAIL_FROM
   std::vector<std::int64_t> retry_delays = outbox::default_retry_delays();  // PASSERELLE_MAIL_RETRY_DELAYS
-  std::int64_t lease_seconds = 600;                 // longer than any send (libcurl gives up after 120 s)
+  std::int64_t lease_seconds = 600;                 // PASSERELLE_MAIL_LEASE_SECONDS; longer than any send (libcurl gives up after 130 s)
   std::chrono::milliseconds interval{5000};         // PASSERELLE_MAIL_INTERVAL_MS: how often the queue is looked at
   std::chrono::seconds passes_interval{300};        // how often the periodic passes run (reminders, expired offers)
   static Settings from_env();
