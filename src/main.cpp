@@ -256,6 +256,8 @@ int cmd_serve() {
     spdlog::default_logger()->flush();
   };
   http::serve(options, [&app](http::Request& req) { return app.handle(req); });
+  // Before the logger goes: the sender's last lines still have somewhere to go.
+  sender.stop();
   spdlog::info("{}", R"({"event":"stopped"})");
   spdlog::default_logger()->flush();
   spdlog::shutdown();

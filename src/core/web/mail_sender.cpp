@@ -130,7 +130,9 @@ Sender::Sender(db::Database& database, Settings settings, std::vector<Pass> pass
   thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
 }
 
-Sender::~Sender() {
+Sender::~Sender() { stop(); }
+
+void Sender::stop() {
   thread_.request_stop();
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();

@@ -47,6 +47,8 @@ class Sender {
  public:
   Sender(db::Database& database, Settings settings, std::vector<Pass> passes);
   ~Sender();
+  // Stops and joins the thread (a send in progress finishes first); idempotent.
+  void stop();
   Sender(const Sender&) = delete;
   Sender& operator=(const Sender&) = delete;
 
