@@ -456,6 +456,9 @@ const std::string& public_url() {
     if (out.empty()) {
       const char* listen = std::getenv("PASSERELLE_LISTEN");
       out = "http://" + std::string(listen && *listen ? listen : "127.0.0.1:8080");
+      // "…:0" (any free port, as the tests listen): the port the server took.
+      if (out.ends_with(":0") && http::bound_port() != 0)
+        out = out.substr(0, out.size() - 1) + std::to_string(http::bound_port());
     }
     while (!out.empty() && out.back() == '/') out.pop_back();
     return out;
