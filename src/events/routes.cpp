@@ -6,6 +6,7 @@
 #include "core/auth/audit.hpp"
 #include "core/web/download.hpp"
 #include "core/web/input.hpp"
+#include "events/mail.hpp"
 #include "events/routes.hpp"
 #include "network/model.hpp"
 
@@ -391,6 +392,16 @@ http::Response add_session_from_form(Ctx& ctx) {
 
 }  // namespace
 
+http::Response calendar_download(Ctx& ctx) {
+  auto e = get_event(ctx.db(), access_of(ctx), web::path_id(ctx));
+  if (!e) throw web::NotFound{};
+  http::Response res;
+  res.body = event_ics(ctx.db(), e->id, auth::now_utc());
+  res.set_header("Content-Type", "text/calendar; charset=utf-8");
+  res.set_header("Content-Disposition", fmt::format("attachment; filename=\"evenement-{}.ics\"", e->id));
+  return res;
+}
+
 void register_routes(web::App& app) {
   app.route("GET", "/evenements", readers(), [](Ctx& ctx) { return list_page(ctx); });
   app.route("GET", "/evenements/nouveau", staff(), [](Ctx& ctx) {
@@ -413,6 +424,8 @@ void register_routes(web::App& app) {
   });
   app.route("GET", "/evenements/{id}", readers(),
             [](Ctx& ctx) { return event_page(ctx, web::path_id(ctx), {}, {}, 200); });
+  // The event for one's agenda, with the same visibility as its page (404 otherwise).
+  app.route("GET", "/evenements/{id}/evenement.ics", readers(), [](Ctx& ctx) { return calendar_download(ctx); });
   app.route("GET", "/evenements/{id}/modifier", staff(), [](Ctx& ctx) {
     auto e = managed_or_404(ctx, web::path_id(ctx));
     return form_page(ctx, input_of(e), e.id, {}, 200);

@@ -380,6 +380,7 @@ void register_api_routes(web::App& app) {
   app.route("POST", "/api/v1/events", staff, [](Ctx& ctx) { return create_event_api(ctx); });
   app.route("GET", "/api/v1/events/{id}", readers, [](Ctx& ctx) { return event_response(ctx, web::path_id(ctx), 200); });
   app.route("PATCH", "/api/v1/events/{id}", staff, [](Ctx& ctx) { return update_event_api(ctx); });
+  app.route("GET", "/api/v1/events/{id}/ics", readers, [](Ctx& ctx) { return calendar_download(ctx); });
   app.route("GET", "/api/v1/events/{id}/sessions", readers, [](Ctx& ctx) { return sessions_api(ctx); });
   app.route("POST", "/api/v1/events/{id}/sessions", staff, [](Ctx& ctx) { return add_session_api(ctx); });
 

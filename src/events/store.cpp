@@ -6,6 +6,7 @@
 
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
+#include "events/mail.hpp"
 
 namespace passerelle::events {
 namespace {
@@ -74,12 +75,15 @@ void load_regions(db::Connection& db, std::vector<Event>& events) {
       if (e.id == row.integer(0)) e.regions.push_back(row.text(1));
 }
 
+// The history row, and the e-mail that tells the contact (same transaction).
 void write_history(db::Connection& db, std::int64_t id, const std::string& from, const std::string& to,
                    std::optional<std::int64_t> user_id, const std::string& reason, const std::string& now) {
-  db.query(
-      "INSERT INTO registration_status_history (registration_id, from_status, to_status, user_id, reason, changed_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {id, from.empty() ? db::Value() : db::Value(from), to, user_id, reason, now});
+  auto change = db.query("INSERT INTO registration_status_history (registration_id, from_status, to_status, user_id, "
+                         "reason, changed_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                         {id, from.empty() ? db::Value() : db::Value(from), to, user_id, reason, now})
+                    .rows[0]
+                    .integer(0);
+  queue_status_mail(db, id, to, change, now);
 }
 
 void set_status(db::Connection& db, std::int64_t id, const std::string& from, const std::string& to,
@@ -280,6 +284,7 @@ std::int64_t create_event(db::Connection& db, const EventValues& v, const std::v
 }
 
 void update_event(db::Connection& db, std::int64_t id, const EventValues& v) {
+  auto before = db.query("SELECT status FROM events WHERE id = ?", {id});
   db.query(
       "UPDATE events SET kind = ?, title = ?, description = ?, starts_at = ?, ends_at = ?, venue = ?, visio_url = ?, "
       "organiser_id = ?, capacity = ?, registration_opens_at = ?, registration_closes_at = ?, offer_hours = ?, "
@@ -291,10 +296,16 @@ void update_event(db::Connection& db, std::int64_t id, const EventValues& v) {
   for (const auto& region : v.regions) db.query("INSERT INTO event_regions (event_id, region) VALUES (?, ?)", {id, region});
   // A larger capacity frees seats: they go to the waiting list at once.
   if (auto e = lock_event(db, id)) offer_free_seats(db, id, *e, auth::now_utc());
+  if (v.status == "cancelled" && !before.empty() && before.rows[0].text(0) != "cancelled")
+    queue_event_cancelled(db, id, auth::now_utc());
 }
 
 void set_event_status(db::Connection& db, std::int64_t id, const std::string& status) {
+  auto before = db.query("SELECT status FROM events WHERE id = ?", {id});
   db.query("UPDATE events SET status = ?, updated_at = ? WHERE id = ?", {status, auth::now_utc(), id});
+  // Everyone registered is told (the caller's transaction: both or neither).
+  if (status == "cancelled" && !before.empty() && before.rows[0].text(0) != "cancelled")
+    queue_event_cancelled(db, id, auth::now_utc());
 }
 
 std::int64_t add_session(db::Connection& db, std::int64_t event_id, const SessionInput& s) {
