@@ -5,6 +5,8 @@
 // member reads its own; other roles get 403; a record outside the scope 404.
 #include "network/membership_routes.hpp"
 
+#include "core/web/paris.hpp"
+
 #include <map>
 
 #include <fmt/format.h>
@@ -20,7 +22,8 @@
 
 namespace passerelle::network {
 
-CivilDate membership_today() { return *parse_iso_date(auth::now_utc().substr(0, 10)); }
+// The Paris day: a membership ends at midnight in Paris, not in UTC.
+CivilDate membership_today() { return *parse_iso_date(web::paris_today()); }
 
 namespace {
 

@@ -172,6 +172,7 @@ class EventMails : public testing::EngineTest {
     v.offer_hours = 24;
     v.status = "published";
     v.regions = {network::get_organisation(conn(), {""}, paca)->region};
+    v.open_to_all = true;  // the fixture's organisations hold no membership
     event = events::create_event(conn(), v);
   }
   std::int64_t registration(std::int64_t contact_id, const std::string& now = "2023-01-10T10:00:00Z") {

@@ -1,4 +1,5 @@
 #include "core/web/app.hpp"
+#include "core/web/paris.hpp"
 
 #include "core/db/stamped_cache.hpp"
 
@@ -466,6 +467,16 @@ const std::string& public_url() {
     return out;
   }();
   return url;
+}
+
+std::string paris_today() {
+  std::time_t t = std::time(nullptr);
+  t += paris_offset_seconds(t);
+  std::tm local{};
+  gmtime_r(&t, &local);
+  char buf[16];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d", &local);
+  return buf;
 }
 
 std::string french_date(const std::string& iso) {
