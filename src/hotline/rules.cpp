@@ -148,6 +148,19 @@ int paris_offset(std::int64_t t) {
   return t >= last_sunday_0100_utc(year, 3) && t < last_sunday_0100_utc(year, 10) ? 7200 : 3600;
 }
 
+std::optional<std::string> paris_day_start_utc(std::string_view date) {
+  if (date.size() != 10) return std::nullopt;
+  auto t = parse_utc(std::string(date) + "T00:00:00Z");
+  if (!t) return std::nullopt;
+  return format_utc(local_to_utc(*t));
+}
+
+std::string next_date(std::string_view date) {
+  auto t = parse_utc(std::string(date) + "T00:00:00Z");
+  if (!t) return "";
+  return format_utc(*t + 86400).substr(0, 10);
+}
+
 std::string add_business_minutes(const Calendar& cal, std::string_view from_utc, std::int64_t minutes) {
   auto t = parse_utc(from_utc);
   if (!t) return std::string(kNoDue);

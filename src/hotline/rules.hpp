@@ -49,6 +49,11 @@ std::string format_utc(std::int64_t epoch_seconds);
 // Seconds to add to UTC for Europe/Paris at that instant (3600 or 7200).
 int paris_offset(std::int64_t epoch_seconds);
 
+// Midnight of a Paris date ("2020-03-16") as a UTC instant; nullopt when not a date.
+std::optional<std::string> paris_day_start_utc(std::string_view date);
+// The date after ("2020-03-31" → "2020-04-01").
+std::string next_date(std::string_view date);
+
 // The instant `minutes` business minutes after `from` (a question received
 // outside working hours starts counting at the next opening).
 std::string add_business_minutes(const Calendar& cal, std::string_view from_utc, std::int64_t minutes);

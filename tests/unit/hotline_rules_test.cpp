@@ -191,3 +191,15 @@ TEST(HotlineReports, PercentilesWeeksAndDurations) {
 
 }  // namespace
 }  // namespace passerelle::hotline
+
+namespace passerelle::hotline {
+namespace {
+TEST(HotlineReports, PeriodBoundsInParisTime) {
+  EXPECT_EQ(paris_day_start_utc("2020-03-16"), "2020-03-15T23:00:00Z");
+  EXPECT_EQ(paris_day_start_utc("2020-04-01"), "2020-03-31T22:00:00Z");
+  EXPECT_FALSE(paris_day_start_utc("2020-13-01"));
+  EXPECT_FALSE(paris_day_start_utc("hier"));
+  EXPECT_EQ(next_date("2020-02-29"), "2020-03-01");
+}
+}  // namespace
+}  // namespace passerelle::hotline
