@@ -32,6 +32,8 @@
 #include "events/store.hpp"
 #include "events/work_demo.hpp"
 #include "events/work_routes.hpp"
+#include "hotline/demo.hpp"
+#include "hotline/routes.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -223,6 +225,8 @@ int cmd_serve() {
   events::register_routes(app);
   events::register_api_routes(app);
   events::register_work_routes(app);
+  hotline::register_routes(app);
+  hotline::register_api_routes(app);
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -415,6 +419,7 @@ int main(int argc, char** argv) {
       employment::load_demo(*lease, std::cout);
       events::load_demo(*lease, std::cout);
       events::load_work_demo(*lease, std::cout);
+      hotline::load_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {

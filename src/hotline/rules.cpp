@@ -381,6 +381,43 @@ web::Errors validate_faq(const FaqInput& in) {
   return e;
 }
 
+std::string anonymise(std::string_view input, const std::vector<std::string>& names) {
+  std::vector<std::string> needles;
+  for (auto& n : names) {
+    auto whole = text::trim(n);
+    if (whole.size() >= 3) needles.push_back(whole);
+    std::string word;
+    for (char c : whole + " ") {
+      if (c == ' ' || c == '-' || c == '\'' || c == ',') {
+        if (text::length_utf8(word) >= 3) needles.push_back(word);
+        word.clear();
+      } else {
+        word += c;
+      }
+    }
+  }
+  // Longest first, so that "Nettoyage Solidaire Paris" goes before "Paris".
+  std::sort(needles.begin(), needles.end(), [](auto& a, auto& b) { return a.size() > b.size(); });
+  std::string out(input);
+  for (auto& needle : needles) {
+    auto folded_needle = text::fold(needle);
+    for (std::size_t pos = 0; pos + needle.size() <= out.size();) {
+      // Compare folded, on the same byte length (case differences of ASCII letters).
+      if (text::fold(std::string_view(out).substr(pos, needle.size())) == folded_needle) {
+        bool start = pos == 0 || !std::isalnum(static_cast<unsigned char>(out[pos - 1]));
+        bool end = pos + needle.size() == out.size() || !std::isalnum(static_cast<unsigned char>(out[pos + needle.size()]));
+        if (start && end) {
+          out.replace(pos, needle.size(), "[…]");
+          pos += 5;
+          continue;
+        }
+      }
+      ++pos;
+    }
+  }
+  return out;
+}
+
 std::optional<std::int64_t> percentile(std::vector<std::int64_t> values, int p) {
   if (values.empty()) return std::nullopt;
   std::sort(values.begin(), values.end());

@@ -126,6 +126,12 @@ struct FaqInput {
 };
 web::Errors validate_faq(const FaqInput& in);
 
+// A draft FAQ text from a question and its answer: each of `names` (the
+// organisation, the contact, the people of the thread — whole, and each word of
+// three letters or more) replaced by "[…]", whatever its case. Staff review
+// and edit it before publishing.
+std::string anonymise(std::string_view text, const std::vector<std::string>& names);
+
 // ---- Reports ----------------------------------------------------------------
 
 // Nearest-rank percentile (p in 0..100) of unsorted values; nullopt when empty.

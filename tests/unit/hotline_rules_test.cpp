@@ -203,3 +203,16 @@ TEST(HotlineReports, PeriodBoundsInParisTime) {
 }
 }  // namespace
 }  // namespace passerelle::hotline
+
+namespace passerelle::hotline {
+namespace {
+TEST(HotlineFaq, AnonymisedDraftCarriesNoNames) {
+  auto out = anonymise("Bonjour Pierre MOREL, les PASS IAE de Solipass sont prolongés. Signé : Nadia.",
+                       {"Solipass", "Pierre Morel", "Nadia Chargée de mission"});
+  EXPECT_EQ(out, "Bonjour […], les PASS IAE de […] sont prolongés. Signé : […].");
+  // Only whole words: "Pierre" does not touch "Pierrefitte"? It does not.
+  EXPECT_EQ(anonymise("Pierrefitte", {"Pierre Morel"}), "Pierrefitte");
+  EXPECT_EQ(anonymise("Nettoyage Solidaire Paris à Paris", {"Nettoyage Solidaire Paris"}), "[…] à […]");
+}
+}  // namespace
+}  // namespace passerelle::hotline

@@ -1,0 +1,10 @@
+#pragma once
+// Demo hotline of spring 2020 (seed 000), loaded after the network's demo.
+#include <cstdint>
+#include <ostream>
+
+#include "core/db/database.hpp"
+
+namespace passerelle::hotline {
+void load_demo(db::Connection& db, std::ostream& out);
+}  // namespace passerelle::hotline
