@@ -293,3 +293,20 @@ test('pages: "Mes questions" for the member, the staff queue with its filters, 4
   assert.match(nav, /href="\/questions"/);
   assert.equal((await memberPage.get('/questions/categories')).status, 403);
 });
+
+test('the OpenAPI document describes every hotline route, its references resolved', async () => {
+  const doc = await (await fetch(server.url + '/api/v1/openapi.json')).json();
+  for (const [m, p] of [['get', '/api/v1/questions'], ['post', '/api/v1/questions'], ['get', '/api/v1/questions/{id}'],
+    ['post', '/api/v1/questions/{id}/replies'], ['post', '/api/v1/questions/{id}/notes'],
+    ['post', '/api/v1/questions/{id}/transitions'], ['put', '/api/v1/questions/{id}/assignee'],
+    ['post', '/api/v1/questions/{id}/rating'], ['post', '/api/v1/questions/{id}/attachments'],
+    ['get', '/api/v1/questions/{id}/attachments/{attachment_id}'], ['get', '/api/v1/faq'], ['post', '/api/v1/faq'],
+    ['get', '/api/v1/faq/suggestions'], ['get', '/api/v1/faq/{id}'], ['post', '/api/v1/faq/{id}/publish'],
+    ['get', '/api/v1/hotline/categories'], ['post', '/api/v1/hotline/categories'], ['get', '/api/v1/hotline/report']])
+    assert.ok(doc.paths[p]?.[m], `${m} ${p}`);
+  const refs = JSON.stringify(doc).match(/"\$ref":"#\/components\/[^"]+"/g);
+  for (const r of new Set(refs)) {
+    const [, kind, name] = r.match(/components\/(\w+)\/(\w+)/);
+    assert.ok(doc.components[kind][name], r);
+  }
+});
