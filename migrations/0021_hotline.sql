@@ -52,7 +52,9 @@ CREATE TABLE questions (
 );
 CREATE INDEX questions_next_due ON questions(next_due, id);
 CREATE INDEX questions_organisation ON questions(organisation_id, id);
-CREATE INDEX questions_created ON questions(created_at, organisation_id, category_id);
+-- The report reads a period from these two without touching the table.
+CREATE INDEX questions_created ON questions(created_at, organisation_id, category_id, first_response_minutes, resolution_minutes);
+CREATE INDEX questions_resolved ON questions(resolved_at, created_at, organisation_id);
 
 CREATE TABLE question_words (
   word TEXT NOT NULL,

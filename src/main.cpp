@@ -77,6 +77,7 @@ int usage() {
   bench-data --contracts N --hours M   clauses sociales (mesure, après demo)
   bench-data --cv-profiles N          CVthèque de mesure (après demo)
   bench-data --events N --registrations M   événements et inscriptions de mesure (après les contacts)
+  bench-data --questions N            questions de la hotline de mesure (après les organisations)
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
 PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
@@ -429,6 +430,12 @@ int main(int argc, char** argv) {
       // The CV library (issue 4) alone: bench-data --cv-profiles N.
       if (auto cv = option(rest, "--cv-profiles"); !cv.empty()) {
         employment::load_bench_data(*lease, std::stoll(cv), std::cout);
+        lease->execute_script("ANALYZE");
+        return 0;
+      }
+      // Hotline (issue 6): bench-data --questions N, after the organisations.
+      if (auto hq = option(rest, "--questions"); !hq.empty()) {
+        hotline::load_bench_data(*lease, std::stoll(hq), std::cout);
         lease->execute_script("ANALYZE");
         return 0;
       }

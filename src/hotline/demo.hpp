@@ -7,4 +7,6 @@
 
 namespace passerelle::hotline {
 void load_demo(db::Connection& db, std::ostream& out);
+// Benchmark data (bench_data.cpp): `questions` questions of the member organisations already in the database.
+void load_bench_data(db::Connection& db, std::int64_t questions, std::ostream& out);
 }  // namespace passerelle::hotline

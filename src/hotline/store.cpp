@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
@@ -518,21 +519,31 @@ Report hotline_report(db::Connection& db, const network::Scope& scope, const Rep
   db::Params params{*start, *end};
   std::string sql =
       "SELECT q.category_id, q.created_at, q.first_response_minutes, q.resolution_minutes, o.region "
-      "FROM questions q JOIN organisations o ON o.id = q.organisation_id "
-      "WHERE q.created_at >= ? AND q.created_at < ? AND " + network::scope_condition(scope, params, "o.path");
+      "FROM questions q CROSS JOIN organisations o "
+      "WHERE o.id = q.organisation_id AND q.created_at >= ? AND q.created_at < ? AND " +
+      network::scope_condition(scope, params, "o.path");
+  // CROSS JOIN keeps SQLite on the period's range of questions_created (covering), the
+  // organisation read by its key; otherwise it walks every question of every organisation
+  // of the scope. PostgreSQL plans the join as usual.
   if (!f.region.empty()) {
     sql += " AND o.region = ?";
     params.push_back(f.region);
   }
   std::map<std::int64_t, std::int64_t> by_category;
   std::map<std::string, std::int64_t> by_week;
+  std::unordered_map<std::string, std::string> week_cache;
   std::map<std::string, RegionRow> regions;
   std::map<std::string, std::vector<std::int64_t>> region_first;
   std::vector<std::int64_t> first, resolution;
   for (auto& row : db.query(sql, params).rows) {
     ++rep.questions;
     ++by_category[row.integer(0)];
-    ++by_week[week_of(row.text(1))];
+    // The week of an instant depends on its Paris date: computed once per UTC hour.
+    auto created = row.text(1);
+    auto hour = created.substr(0, 13);
+    auto week = week_cache.find(hour);
+    if (week == week_cache.end()) week = week_cache.emplace(hour, week_of(created)).first;
+    ++by_week[week->second];
     auto& reg = regions[row.text(4)];
     ++reg.questions;
     if (!row.is_null(2)) {
@@ -549,10 +560,12 @@ Report hotline_report(db::Connection& db, const network::Scope& scope, const Rep
   rep.p90_resolution = percentile(resolution, 90);
 
   // Backlog: asked before the end of the period and neither answered nor closed at its end.
-  db::Params bp{*end, *end};
+  // Two ranges of questions_resolved: never resolved, or resolved after the end.
+  db::Params bp{*end, *end, *end};
   std::string backlog_sql =
-      "SELECT o.region, COUNT(*) FROM questions q JOIN organisations o ON o.id = q.organisation_id "
-      "WHERE q.created_at < ? AND (q.resolved_at IS NULL OR q.resolved_at >= ?) AND " +
+      "SELECT o.region, COUNT(*) FROM (SELECT organisation_id FROM questions WHERE resolved_at IS NULL AND created_at < ? "
+      "UNION ALL SELECT organisation_id FROM questions WHERE resolved_at >= ? AND created_at < ?) q "
+      "JOIN organisations o ON o.id = q.organisation_id WHERE " +
       network::scope_condition(scope, bp, "o.path");
   if (!f.region.empty()) {
     backlog_sql += " AND o.region = ?";
