@@ -310,3 +310,44 @@ test('the OpenAPI document describes every hotline route, its references resolve
     assert.ok(doc.components[kind][name], r);
   }
 });
+
+test('the question page keeps what was typed: an empty reply or a bad file refused next to the field', async () => {
+  const all = await allQuestions(admin);
+  const q = bySubject(all, 'Reprise des chantiers');
+  const html = await (await memberPage.get(`/questions/${q.id}`)).text();
+  const csrf = csrfOf(html);
+  let res = await memberPage.post(`/questions/${q.id}/reponses`, { form: { _csrf: csrf, body: '   ' } });
+  assert.equal(res.status, 422);
+  assert.match(await res.text(), /<p class="error" id="e-reply">Le message est vide\.<\/p>/);
+  res = await memberPage.post(`/questions/${q.id}/notes`, { form: { _csrf: csrf, note: 'Note' } });
+  assert.equal(res.status, 403, 'a member cannot write internal notes');
+  const fd = new FormData();
+  fd.set('_csrf', csrf);
+  fd.set('file', new Blob([Buffer.from('#!/bin/sh')]), 'script.sh');
+  res = await memberPage.post(`/questions/${q.id}/pieces-jointes`, { body: fd });
+  assert.equal(res.status, 422);
+  assert.match(await res.text(), /id="e-file">Type de fichier non accepté/);
+  res = await memberPage.post(`/questions/${q.id}/etat`, { form: { _csrf: csrf, state: 'answered' } });
+  assert.equal(res.status, 422);
+  assert.match(unescape(await res.text()), /Une question « Nouvelle » ne peut pas passer à « Répondue »\./);
+  res = await memberPage.post(`/questions/${q.id}/reponses`, { form: { _csrf: csrf, body: 'Nous reprenons lundi.' } });
+  assert.equal(res.status, 303);
+});
+
+test('assignment: only to the staff of the delegation or the federation above the organisation', async () => {
+  const all = await allQuestions(admin);
+  const rebond = bySubject(all, 'Entrées en parcours');
+  const solipass = bySubject(all, 'Reprise des chantiers');
+  const me = (await network.call('GET', `/api/v1/questions/${rebond.id}`)).body;
+  let res = await network.call('PUT', `/api/v1/questions/${rebond.id}/assignee`, { assignee_id: null });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.assignee_id, null);
+  res = await admin.call('GET', '/api/v1/questions?limit=200');
+  const nadia = rebond.assignee_id ?? me.assignee_id;
+  res = await admin.call('PUT', `/api/v1/questions/${solipass.id}/assignee`, { assignee_id: nadia });
+  assert.equal(res.status, 422, 'the Île-de-France staff do not handle a Pays de la Loire question');
+  assert.match(res.body.errors[0].message, /équipe de la délégation ou de la fédération/);
+  res = await network.call('PUT', `/api/v1/questions/${rebond.id}/assignee`, { assignee_id: nadia });
+  assert.equal(res.body.assignee_name, 'Nadia Chargée de mission');
+  assert.equal((await network.call('PUT', `/api/v1/questions/${solipass.id}/assignee`, { assignee_id: nadia })).status, 404);
+});
