@@ -33,8 +33,8 @@ void load_bench_data(db::Connection& db, std::int64_t questions, std::ostream& o
   const char* priorities[] = {"normal", "normal", "normal", "high", "urgent"};
   const int batch = 300;
   std::int64_t done = 0, open = 0;
+  db::Transaction tx(db);  // one transaction: no sync per batch
   while (done < questions) {
-    db::Transaction tx(db);
     std::string sql =
         "INSERT INTO questions (organisation_id, category_id, channel, priority, subject, body, state, created_at, "
         "updated_at, first_response_due, resolution_due, first_response_at, first_response_minutes, resolved_at, "
@@ -73,8 +73,8 @@ void load_bench_data(db::Connection& db, std::int64_t questions, std::ostream& o
         params.push_back(v);
     }
     db.query(sql, params);
-    tx.commit();
   }
+  tx.commit();
   out << fmt::format("Hotline : {} questions de mesure (2024–2025), dont {} non résolues.\n", done, open);
 }
 

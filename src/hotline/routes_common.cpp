@@ -165,7 +165,11 @@ ReportFilter report_filter(web::Ctx& ctx) {
   auto today = auth::now_utc().substr(0, 10);
   if (f.to.empty()) f.to = today;
   if (!paris_day_start_utc(f.to)) throw web::BadRequest{"to : date invalide (AAAA-MM-JJ)."};
-  if (f.from.empty()) f.from = std::to_string(std::stoi(f.to.substr(0, 4)) - 1) + f.to.substr(4);
+  if (f.from.empty()) {
+    // The day after the same date a year before (29 February: 1 March).
+    auto year_before = std::to_string(std::stoi(f.to.substr(0, 4)) - 1) + f.to.substr(4);
+    f.from = paris_day_start_utc(year_before) ? next_date(year_before) : year_before.substr(0, 5) + "03-01";
+  }
   if (!paris_day_start_utc(f.from)) throw web::BadRequest{"from : date invalide (AAAA-MM-JJ)."};
   if (f.to < f.from) throw web::BadRequest{"La fin de la période précède son début."};
   return f;

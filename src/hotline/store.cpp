@@ -87,14 +87,24 @@ Calendar load_calendar(db::Connection& db) {
 
 namespace {
 
-constexpr const char* kQuestionSelect =
+constexpr const char* kQuestionColumns =
     "SELECT q.id, q.organisation_id, o.name, o.path, o.region, q.contact_id, "
     "COALESCE(c.first_name || ' ' || c.last_name, ''), q.category_id, q.channel, q.priority, q.subject, q.body, "
     "q.state, q.assignee_id, COALESCE(u.display_name, ''), q.created_by, q.created_at, q.updated_at, "
     "q.first_response_due, q.resolution_due, q.next_due, q.first_response_at, q.first_response_minutes, "
-    "q.resolved_at, q.resolution_minutes, r.score, COALESCE(r.comment, '') "
-    "FROM questions q JOIN organisations o ON o.id = q.organisation_id LEFT JOIN contacts c ON c.id = q.contact_id "
-    "LEFT JOIN users u ON u.id = q.assignee_id LEFT JOIN question_ratings r ON r.question_id = q.id ";
+    "q.resolved_at, q.resolution_minutes, r.score, COALESCE(r.comment, '') ";
+constexpr const char* kQuestionJoins =
+    "LEFT JOIN contacts c ON c.id = q.contact_id LEFT JOIN users u ON u.id = q.assignee_id "
+    "LEFT JOIN question_ratings r ON r.question_id = q.id ";
+// One question, or a member's few: from the organisations of the scope.
+const std::string kQuestionSelect = std::string(kQuestionColumns) +
+                                    "FROM questions q JOIN organisations o ON o.id = q.organisation_id " +
+                                    kQuestionJoins + "WHERE 1 = 1 ";
+// The staff queue: CROSS JOIN keeps SQLite walking questions_next_due (the
+// list's order) and reading each question's organisation by its key, instead
+// of reading every question of a national scope and sorting them.
+const std::string kQueueSelect = std::string(kQuestionColumns) + "FROM questions q CROSS JOIN organisations o " +
+                                 kQuestionJoins + "WHERE o.id = q.organisation_id ";
 
 Question question_of(const db::Row& row, const HotlineAccess& access, const std::map<std::int64_t, std::string>& labels) {
   Question q;
@@ -153,7 +163,7 @@ void history(db::Connection& db, std::int64_t id, std::optional<std::string> fro
 
 std::vector<Question> list_questions(db::Connection& db, const HotlineAccess& access, const QuestionFilter& f) {
   db::Params params;
-  std::string sql = std::string(kQuestionSelect) + "WHERE " + scope_of(access, params);
+  std::string sql = (f.newest_first ? kQuestionSelect : kQueueSelect) + "AND " + scope_of(access, params);
   if (!f.state.empty()) {
     sql += " AND q.state = ?";
     params.push_back(f.state);
@@ -218,7 +228,7 @@ std::vector<Question> list_questions(db::Connection& db, const HotlineAccess& ac
 
 std::optional<Question> get_question(db::Connection& db, const HotlineAccess& access, std::int64_t id) {
   db::Params params{id};
-  auto sql = std::string(kQuestionSelect) + "WHERE q.id = ? AND " + scope_of(access, params);
+  auto sql = kQuestionSelect + "AND q.id = ? AND " + scope_of(access, params);
   auto r = db.query(sql, params);
   if (r.empty()) return std::nullopt;
   return question_of(r.rows[0], access, category_labels(db));
@@ -518,7 +528,7 @@ Report hotline_report(db::Connection& db, const network::Scope& scope, const Rep
 
   db::Params params{*start, *end};
   std::string sql =
-      "SELECT q.category_id, q.created_at, q.first_response_minutes, q.resolution_minutes, o.region "
+      "SELECT q.category_id, SUBSTR(q.created_at, 1, 13), q.first_response_minutes, q.resolution_minutes, o.region "
       "FROM questions q CROSS JOIN organisations o "
       "WHERE o.id = q.organisation_id AND q.created_at >= ? AND q.created_at < ? AND " +
       network::scope_condition(scope, params, "o.path");
@@ -538,17 +548,17 @@ Report hotline_report(db::Connection& db, const network::Scope& scope, const Rep
   for (auto& row : db.query(sql, params).rows) {
     ++rep.questions;
     ++by_category[row.integer(0)];
-    // The week of an instant depends on its Paris date: computed once per UTC hour.
-    auto created = row.text(1);
-    auto hour = created.substr(0, 13);
+    // The week of an instant depends on its Paris date, the same for a whole UTC hour
+    // (Paris is a whole number of hours ahead): computed once per hour of the period.
+    auto hour = row.text(1);
     auto week = week_cache.find(hour);
-    if (week == week_cache.end()) week = week_cache.emplace(hour, week_of(created)).first;
+    if (week == week_cache.end()) week = week_cache.emplace(hour, week_of(hour + ":00:00Z")).first;
     ++by_week[week->second];
-    auto& reg = regions[row.text(4)];
-    ++reg.questions;
+    auto region = row.text(4);
+    ++regions[region].questions;
     if (!row.is_null(2)) {
       first.push_back(row.integer(2));
-      region_first[row.text(4)].push_back(row.integer(2));
+      region_first[region].push_back(row.integer(2));
     }
     if (!row.is_null(3)) resolution.push_back(row.integer(3));
   }
