@@ -172,6 +172,8 @@ ReportFilter report_filter(web::Ctx& ctx) {
   }
   if (!paris_day_start_utc(f.from)) throw web::BadRequest{"from : date invalide (AAAA-MM-JJ)."};
   if (f.to < f.from) throw web::BadRequest{"La fin de la période précède son début."};
+  if (std::stoi(f.to.substr(0, 4)) - std::stoi(f.from.substr(0, 4)) > 5)
+    throw web::BadRequest{"La période d'un rapport compte 5 ans au plus."};
   return f;
 }
 

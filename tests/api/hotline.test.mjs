@@ -262,6 +262,10 @@ test('the report: figures computed again from the demo rows, by category, week a
   const idf = await network.call('GET', '/api/v1/hotline/report?from=2020-03-01&to=2020-05-31');
   assert.equal(idf.body.questions, 5);
   assert.equal((await admin.call('GET', '/api/v1/hotline/report?from=2020-13-01')).status, 400);
+  assert.equal((await admin.call('GET', '/api/v1/hotline/report?from=2020-06-01&to=2020-05-01')).status, 400);
+  const long = await admin.call('GET', '/api/v1/hotline/report?from=1900-01-01&to=2020-05-01');
+  assert.equal(long.status, 400);
+  assert.match(long.body.detail, /5 ans au plus/);
   const adminPage = await loginAs(server, 'admin');
   const page = await (await adminPage.get('/questions/rapport?from=2020-03-01&to=2020-05-31')).text();
   assert.match(page, /data-chart="bar"/);
