@@ -355,3 +355,20 @@ test('assignment: only to the staff of the delegation or the federation above th
   assert.equal(res.body.assignee_name, 'Nadia Chargée de mission');
   assert.equal((await network.call('PUT', `/api/v1/questions/${solipass.id}/assignee`, { assignee_id: nadia })).status, 404);
 });
+
+test('what a member types is shown as text: a script in a subject or a reply is escaped, in the pages and the FAQ suggestions', async () => {
+  const XSS = '<script>alert(1)</script>';
+  const cat = await categoryId('Paie');
+  let res = await member.call('POST', '/api/v1/questions', { category_id: cat, subject: `Paie ${XSS}`, body: `Texte ${XSS}` });
+  assert.equal(res.status, 201);
+  const id = res.body.id;
+  res = await member.call('POST', `/api/v1/questions/${id}/replies`, { body: `Réponse ${XSS}` });
+  assert.equal(res.status, 201);
+  for (const [client, path] of [[memberPage, `/questions/${id}`], [memberPage, '/questions'], [networkPage, '/questions'],
+    [memberPage, `/faq/suggestions?subject=${encodeURIComponent(XSS + ' PASS IAE')}`]]) {
+    const html = await (await client.get(path)).text();
+    assert.ok(!html.includes('<script>alert'), `no raw script in ${path}`);
+  }
+  const page = await (await memberPage.get(`/questions/${id}`)).text();
+  assert.ok(page.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+});
