@@ -19,9 +19,10 @@ Question question_or_404(web::Ctx& ctx, std::int64_t id);
 // The question or 404, and only if the caller handles it (staff of its subtree).
 Question managed_or_404(web::Ctx& ctx, std::int64_t id);
 
-// Hook for notifications (the mail outbox, issue 6 "Mailings"): called after a
-// reply (`event` "reply") or a state change (`event` "state"), inside the
-// request's transaction. Does nothing yet.
+// Hook for notifications (the mail outbox, issue 6 "Mailings"): called when a
+// question is asked (`event` "created"), after a reply ("reply", `detail` the
+// state after it) or a state change ("state", `detail` the new state), inside
+// the request's transaction, with the question as it was before. Does nothing yet.
 void on_question_event(db::Connection& db, const Question& q, std::string_view event, std::string_view detail);
 
 // Shared by pages and API: validates and writes, returning the errors (French,

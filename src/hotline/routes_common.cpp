@@ -67,6 +67,7 @@ web::Errors create_question_from(web::Ctx& ctx, const QuestionInput& in, const s
   if (file && !checked.content_type.empty())
     add_attachment(ctx.db(), id, file->filename, checked.content_type, file->data, ctx.user().id, now);
   audit::record(ctx.db(), ctx.user().id, "create", "question", id, v.subject, ctx.req.remote_addr);
+  if (auto q = get_question(ctx.db(), {{""}, {}}, id)) on_question_event(ctx.db(), *q, "created", "new");
   tx.commit();
   return {};
 }
