@@ -13,6 +13,11 @@ CREATE TABLE event_videos (
 );
 CREATE INDEX event_videos_event ON event_videos(event_id, position, id);
 
+-- Who may register (issue 5): contacts of members only (a membership that
+-- counts today), or anyone; and whether staff approve each registration first.
+ALTER TABLE events ADD COLUMN open_to_all INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE events ADD COLUMN requires_approval INTEGER NOT NULL DEFAULT 0;
+
 -- Reports read every registration of a period's events: event, member, status
 -- from the index alone.
 CREATE INDEX registrations_event_organisation ON registrations(event_id, organisation_id, status);

@@ -21,6 +21,7 @@ PACKAGES=(
   libcurl4-openssl-dev libcmark-gfm-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium "nginx-light|nginx" wrk unzip curl
+  python3-aiosmtpd
 )
 
 say() { printf '[deps] %s\n' "$*"; }

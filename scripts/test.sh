@@ -4,6 +4,7 @@
 #   a. install what is missing          (scripts/install-deps.sh)
 #   b. Release build                    (build/)
 #   c. a throw-away PostgreSQL 15       (scripts/pg.sh, stopped on exit)
+#      and an SMTP sink on loopback     (tests/support/smtp_sink.py, Debian's python3-aiosmtpd)
 #   d. unit tests                       (GoogleTest; both engines in one run)
 #   e. API tests                        (node --test tests/api/, SQLite then PostgreSQL)
 #   f. browser tests                    (node --test tests/browser/, SQLite then PostgreSQL)
@@ -29,6 +30,7 @@ CHROMIUM=$(command -v chromium || echo /usr/bin/chromium)
 SUITE_NAMES=() SUITE_PASSED=() SUITE_FAILED=() SUITE_NOTES=()
 
 PG_PORT="" PG_URL=""
+SMTP_PORT="" SMTP_DIR="" SMTP_PID=""
 FINISHED=0
 
 # ---------------------------------------------------------------------------
@@ -193,6 +195,44 @@ stop_postgres() {
   fi
 }
 
+# Starts the SMTP sink of the tests (a real SMTP server that writes what it receives into
+# SMTP_DIR) on the first free port from 2525 + 55000. Suites get PASSERELLE_TEST_SMTP_PORT
+# and PASSERELLE_TEST_SMTP_DIR; without them a test file starts its own sink.
+start_smtp_sink() {
+  step "SMTP sink (tests/support/smtp_sink.py)"
+  local port
+  SMTP_DIR=$RESULTS/smtp-sink
+  rm -rf "$SMTP_DIR"; mkdir -p "$SMTP_DIR"
+  for (( port = 57525; port < 57600; port++ )); do
+    port_busy "$port" && continue
+    /usr/bin/python3 "$ROOT/tests/support/smtp_sink.py" --port "$port" --dir "$SMTP_DIR/messages" \
+      >"$RESULTS/smtp-sink.log" 2>&1 &
+    SMTP_PID=$!
+    local i
+    for (( i = 0; i < 50; i++ )); do
+      if grep -q '^listening' "$RESULTS/smtp-sink.log" 2>/dev/null; then
+        SMTP_PORT=$port
+        record "smtp-sink" 0 0 "127.0.0.1:$port"
+        return 0
+      fi
+      kill -0 "$SMTP_PID" 2>/dev/null || break
+      sleep 0.1
+    done
+    kill "$SMTP_PID" 2>/dev/null; wait "$SMTP_PID" 2>/dev/null
+    SMTP_PID=""
+  done
+  record "smtp-sink" 0 1 "could not start; mail tests start their own sink"
+  return 1
+}
+
+stop_smtp_sink() {
+  if [[ -n $SMTP_PID ]]; then
+    kill "$SMTP_PID" 2>/dev/null || true
+    wait "$SMTP_PID" 2>/dev/null || true
+    SMTP_PID="" SMTP_PORT=""
+  fi
+}
+
 # A fresh, empty passerelle_test database for the next suite.
 reset_database() {
   [[ -n $PG_PORT ]] || return 1
@@ -278,6 +318,9 @@ run_node_suite() {
     PASSERELLE_TEST_ARTIFACTS="$artifacts"
     NODE_PATH="$ROOT/web/node_modules"
     PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1)
+  if [[ -n $SMTP_PORT ]]; then
+    env+=(PASSERELLE_TEST_SMTP_PORT="$SMTP_PORT" PASSERELLE_TEST_SMTP_DIR="$SMTP_DIR/messages")
+  fi
   if [[ $engine == postgres ]]; then
     if [[ -z $PG_PORT ]] || ! reset_database; then
       record "$name" 0 1 "PostgreSQL unavailable"
@@ -358,6 +401,7 @@ finish() {
   [[ $FINISHED -eq 1 ]] && return
   FINISHED=1
   stop_postgres
+  stop_smtp_sink
   local total_passed=0 total_failed=0 i
   printf '\n%-24s %8s %8s  %s\n' "Suite" "Passed" "Failed" "Note"
   printf '%-24s %8s %8s  %s\n' "-----" "------" "------" "----"
@@ -392,6 +436,7 @@ main() {
   build "build" build -DCMAKE_BUILD_TYPE=Release || release_ok=0
   if [[ $release_ok == 1 ]]; then
     start_postgres
+    start_smtp_sink
     run_suites "" build 1
     sanitizer_stage
   else

@@ -1,5 +1,6 @@
 // passerelle: the server and the administrator's command line.
 #include <spdlog/sinks/ostream_sink.h>
+#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 #include <sys/resource.h>
 #include <termios.h>
@@ -21,6 +22,9 @@
 #include "core/http/http.hpp"
 #include "core/web/app.hpp"
 #include "core/web/csv.hpp"
+#include "core/web/mail_routes.hpp"
+#include "core/web/mail_sender.hpp"
+#include "core/web/outbox.hpp"
 #include "core/web/xlsx.hpp"
 #include "clauses/demo.hpp"
 #include "clauses/routes.hpp"
@@ -28,6 +32,7 @@
 #include "employment/demo.hpp"
 #include "employment/routes.hpp"
 #include "events/demo.hpp"
+#include "events/mail.hpp"
 #include "events/routes.hpp"
 #include "events/store.hpp"
 #include "events/work_demo.hpp"
@@ -71,6 +76,8 @@ int usage() {
   export organisations [--format csv|xlsx] [--out FICHIER]
   memberships refresh                 met à jour les statuts des adhésions (passe quotidienne)
   events expire-offers                fait expirer les places proposées non acceptées et les propose aux suivants
+  events send-reminders               met en file les rappels de la veille des événements
+  mail send                           envoie une fois les courriels dus de la file (PASSERELLE_SMTP_URL)
   backup FICHIER                      copie cohérente d'une base SQLite en service
   bench-data --organisations N --contacts M   jeu de données de mesure
   bench-data --participants N --interactions M --referents R   suivi (mesure)
@@ -81,7 +88,10 @@ int usage() {
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
 PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
-PASSERELLE_TRUST_PROXY=1 derrière un proxy inverse (adresse du client lue dans X-Forwarded-For).
+PASSERELLE_TRUST_PROXY=1 derrière un proxy inverse (adresse du client lue dans X-Forwarded-For),
+PASSERELLE_SMTP_URL (smtp://hôte:port ; sans elle les courriels restent en file), PASSERELLE_MAIL_FROM
+(« Nom <adresse> »), PASSERELLE_PUBLIC_URL (adresse du site dans les courriels), PASSERELLE_MAIL_INTERVAL_MS,
+PASSERELLE_MAIL_RETRY_DELAYS (secondes entre les essais, « 60,300,1800,… »).
 )";
   return 2;
 }
@@ -184,8 +194,18 @@ int cmd_serve() {
     http::metrics::database_error();
     return http::Response::text("la base de données ne répond pas\n", 503);
   });
-  app.route("GET", "/metrics", web::Access::anyone(), [](web::Ctx&) {
-    auto res = http::Response::text(http::metrics::prometheus_text());
+  const bool mail_enabled = !mail::Settings::from_env().smtp_url.empty();
+  app.route("GET", "/metrics", web::Access::anyone(), [mail_enabled](web::Ctx& ctx) {
+    auto text = http::metrics::prometheus_text();
+    try {
+      text += outbox::prometheus_text(ctx.db());
+      text += fmt::format("# HELP passerelle_mail_sending_enabled 1 when PASSERELLE_SMTP_URL is set.\n"
+                          "# TYPE passerelle_mail_sending_enabled gauge\npasserelle_mail_sending_enabled {}\n",
+                          mail_enabled ? 1 : 0);
+    } catch (const std::exception&) {
+      http::metrics::database_error();
+    }
+    auto res = http::Response::text(text);
     res.set_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     return res;
   });
@@ -228,6 +248,17 @@ int cmd_serve() {
   events::register_work_routes(app);
   hotline::register_routes(app);
   hotline::register_api_routes(app);
+  web::register_mail_routes(app);
+
+  // The outbox's sender, with the passes that queue mails over time: the
+  // reminders of the day before, and offers not accepted in time passing on.
+  mail::Sender sender(*database, mail::Settings::from_env(), {[](db::Connection& c) {
+                        auto now = auth::now_utc();
+                        if (auto n = events::expire_offers(c, now))
+                          spdlog::info("{{\"event\":\"event_offers_expired\",\"expired\":{}}}", n);
+                        if (auto n = events::queue_reminders(c, now))
+                          spdlog::info("{{\"event\":\"event_reminders_queued\",\"count\":{}}}", n);
+                      }});
 
   options.on_listening = [&] {
     auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started).count();
@@ -236,6 +267,8 @@ int cmd_serve() {
     spdlog::default_logger()->flush();
   };
   http::serve(options, [&app](http::Request& req) { return app.handle(req); });
+  // Before the logger goes: the sender's last lines still have somewhere to go.
+  sender.stop();
   spdlog::info("{}", R"({"event":"stopped"})");
   spdlog::default_logger()->flush();
   spdlog::shutdown();
@@ -478,6 +511,31 @@ int main(int argc, char** argv) {
       auto lease = database->acquire();
       auto n = events::expire_offers(*lease, auth::now_utc());
       std::cout << "Places proposées expirées : " << n << ".\n";
+      return 0;
+    }
+    if (command == "events" && rest.size() == 1 && rest[0] == "send-reminders") {
+      auto database = open_database(1);
+      db::migrate(*database);
+      auto lease = database->acquire();
+      auto n = events::queue_reminders(*lease, auth::now_utc());
+      std::cout << "Rappels mis en file : " << n << " (envoyés par le serveur ou par « passerelle mail send »).\n";
+      return 0;
+    }
+    if (command == "mail" && rest.size() == 1 && rest[0] == "send") {
+      auto database = open_database(1);
+      db::migrate(*database);
+      auto settings = mail::Settings::from_env();
+      if (settings.smtp_url.empty()) {
+        std::cerr << "PASSERELLE_SMTP_URL n'est pas défini : rien n'est envoyé, les courriels restent en file.\n";
+        return 1;
+      }
+      // One JSON line per message on stderr; the summary alone on stdout.
+      auto log = std::make_shared<spdlog::logger>("passerelle", std::make_shared<spdlog::sinks::stderr_sink_mt>());
+      log->set_pattern("%v");
+      spdlog::set_default_logger(log);
+      auto d = mail::drain_once(*database, settings);
+      std::cout << fmt::format("Courriels envoyés : {} ; à réessayer plus tard : {} ; en échec : {} ; devenus incertains : {}.\n",
+                               d.sent, d.retried, d.failed, d.uncertain);
       return 0;
     }
     if (command == "memberships" && rest.size() == 1 && rest[0] == "refresh") {

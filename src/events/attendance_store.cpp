@@ -161,8 +161,8 @@ void save_outcome(db::Connection& db, std::int64_t event_id, const OutcomeInput&
 
 std::int64_t announce_next(db::Connection& db, std::int64_t event_id, const std::string& starts_utc,
                            const std::string& ends_utc) {
-  auto r = db.query("SELECT kind, title, description, venue, visio_url, organiser_id, capacity, offer_hours, themes "
-                    "FROM events WHERE id = ?",
+  auto r = db.query("SELECT kind, title, description, venue, visio_url, organiser_id, capacity, offer_hours, themes, "
+                    "open_to_all, requires_approval FROM events WHERE id = ?",
                     {event_id});
   auto& row = r.rows.at(0);
   EventValues v;
@@ -175,6 +175,8 @@ std::int64_t announce_next(db::Connection& db, std::int64_t event_id, const std:
   v.capacity = row.opt_integer(6);
   v.offer_hours = static_cast<int>(row.integer(7));
   v.themes = row.text(8);
+  v.open_to_all = row.integer(9) != 0;
+  v.requires_approval = row.integer(10) != 0;
   v.starts_at = starts_utc;
   v.ends_at = ends_utc;
   v.status = "published";

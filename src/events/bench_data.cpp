@@ -81,7 +81,7 @@ void load_bench_data(db::Connection& db, std::int64_t events, std::int64_t regis
     db::Transaction tx(db);
     std::string sql =
         "INSERT INTO events (kind, title, description, starts_at, ends_at, venue, visio_url, organiser_id, capacity, "
-        "offer_hours, themes, search_text, status, created_at, updated_at) VALUES ";
+        "offer_hours, themes, search_text, status, created_at, updated_at, open_to_all) VALUES ";
     db::Params params;
     struct Made {
       std::string region, starts_at, status;
@@ -106,7 +106,8 @@ void load_bench_data(db::Connection& db, std::int64_t events, std::int64_t regis
       bool visio = kind == std::string_view("webinar") || kind == std::string_view("videoconference");
       std::string venue = visio ? "" : fmt::format("Salle {}", 1 + rng() % 40);
       std::string visio_url = visio ? fmt::format("https://visio.passerelle.fr/{}", done + 1) : "";
-      sql += rows ? ", (?, ?, '', ?, ?, ?, ?, ?, ?, 48, ?, ?, ?, ?, ?)" : "(?, ?, '', ?, ?, ?, ?, ?, ?, 48, ?, ?, ?, ?, ?)";
+      // Open to all: the generated organisations hold no membership.
+      sql += rows ? ", (?, ?, '', ?, ?, ?, ?, ?, ?, 48, ?, ?, ?, ?, ?, 1)" : "(?, ?, '', ?, ?, ?, ?, ?, ?, 48, ?, ?, ?, ?, ?, 1)";
       for (db::Value v : std::initializer_list<db::Value>{
                std::string(kind), title, starts, ends, venue, visio_url,
                national ? federation.rows[0].integer(0) : d.integer(0), capacity, themes,

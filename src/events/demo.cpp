@@ -165,7 +165,8 @@ void load_demo(db::Connection& db, std::ostream& out) {
   auto upcoming = event(db, "webinar", "Webinaire : recruter avec les prescripteurs du territoire",
                         (date + "T14:00").c_str(), (date + "T15:30").c_str(), "", "https://visio.passerelle.fr/pdl",
                         pdl, 50, "recrutement, prescripteurs", "published", {pdl.region});
-  (void)upcoming;
+  // Open to all: prescribers and partners are welcome too.
+  db.query("UPDATE events SET open_to_all = 1 WHERE id = ?", {upcoming});
   tx.commit();
   out << "Événements : 8 (dont 1 ouvert aux inscriptions).\n";
 }

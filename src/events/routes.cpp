@@ -4,7 +4,9 @@
 #include <fmt/format.h>
 
 #include "core/auth/audit.hpp"
+#include "core/web/download.hpp"
 #include "core/web/input.hpp"
+#include "events/mail.hpp"
 #include "events/routes.hpp"
 #include "network/model.hpp"
 
@@ -134,6 +136,8 @@ EventInput input_from_form(Ctx& ctx) {
   in.themes = ctx.form("themes");
   in.status = ctx.form("status");
   in.regions = ctx.form_all("regions");
+  in.open_to_all = ctx.form("open_to_all");
+  in.requires_approval = ctx.form("requires_approval");
   return in;
 }
 
@@ -154,6 +158,8 @@ EventInput input_of(const Event& e) {
   in.themes = e.themes;
   in.status = e.status;
   in.regions = e.regions;
+  in.open_to_all = e.open_to_all ? "1" : "";
+  in.requires_approval = e.requires_approval ? "1" : "";
   return in;
 }
 
@@ -176,7 +182,9 @@ http::Response form_page(Ctx& ctx, const EventInput& in, std::optional<std::int6
                       {"registration_opens_at", in.registration_opens_at},
                       {"registration_closes_at", in.registration_closes_at},
                       {"offer_hours", in.offer_hours.empty() ? "48" : in.offer_hours},
-                      {"themes", in.themes}};
+                      {"themes", in.themes},
+                      {"open_to_all", in.open_to_all == "1" || in.open_to_all == "on"},
+                      {"requires_approval", in.requires_approval == "1" || in.requires_approval == "on"}};
   json::object data{{"title", id ? "Modifier l'événement" : "Nouvel événement"},
                     {"action", id ? fmt::format("/evenements/{}", *id) : std::string("/evenements")},
                     {"cancel", id ? fmt::format("/evenements/{}", *id) : std::string("/evenements")},
@@ -243,6 +251,7 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
                         {"status_label", label_of(kRegistrationStatuses, r.status)},
                         {"offer_until", r.offer_expires_at.empty() ? "" : paris(r.offer_expires_at)},
                         {"offered", r.status == "offered"},
+                        {"awaiting", r.status == "awaiting_approval"},
                         {"cancellable", r.status == "registered" || r.status == "waitlisted" || r.status == "offered" ||
                                             r.status == "awaiting_approval"},
                         {"dietary", r.dietary},
@@ -250,9 +259,27 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
                         {"sessions", std::move(names)}};
   };
   if (e->managed) {
+    // One page of 100, by status and searched; the link to the next page keeps the filters.
+    EventRegistrationFilter rf;
+    rf.status = ctx.req.query("inscrits_statut");
+    if (!rf.status.empty() && !is_code(kRegistrationStatuses, rf.status)) rf.status.clear();
+    rf.q = ctx.req.query("inscrits_q");
+    if (auto after = web::query_id(ctx, "inscrits_apres")) rf.after_id = *after;
+    auto page_regs = event_registrations(ctx.db(), e->id, rf);
     json::array regs;
-    for (auto& r : event_registrations(ctx.db(), e->id)) regs.push_back(registration_json(r));
+    for (auto& r : page_regs) regs.push_back(registration_json(r));
     data["registrations"] = std::move(regs);
+    data["registrations_q"] = rf.q;
+    data["registration_statuses"] = choices(kRegistrationStatuses, rf.status);
+    std::string keep;
+    if (!rf.status.empty()) keep += "&inscrits_statut=" + rf.status;
+    if (!rf.q.empty()) keep += "&inscrits_q=" + http::url_encode(rf.q);
+    data["registrations_next"] =
+        static_cast<int>(page_regs.size()) == rf.limit
+            ? fmt::format("/evenements/{}?inscrits_apres={}{}#registrations", e->id, page_regs.back().id, keep)
+            : "";
+    data["registrations_paged"] = rf.after_id > 0;
+    data["registrations_filtered"] = rf.after_id > 0 || !rf.status.empty() || !rf.q.empty();
   }
   RegistrationFilter f;
   f.event_id = e->id;
@@ -294,11 +321,13 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
 http::Response register_from_form(Ctx& ctx) {
   auto id = web::path_id(ctx);
   auto access = access_of(ctx);
-  if (!get_event(ctx.db(), access, id)) throw web::NotFound{};
+  auto event = get_event(ctx.db(), access, id);
+  if (!event) throw web::NotFound{};
   RegistrationTyped typed{ctx.form("contact"), ctx.form("dietary"), ctx.form("accessibility"), ctx.form_all("sessions")};
   web::Errors errors;
   RegistrationRequest r;
   r.event_id = id;
+  r.by_staff = event->managed;
   r.dietary = typed.dietary;
   r.accessibility = typed.accessibility;
   auto colon = typed.contact.find(':');
@@ -323,8 +352,9 @@ http::Response register_from_form(Ctx& ctx) {
     auto out = register_contact(ctx.db(), r, auth::now_utc(), ctx.user().id);
     if (auto* reg = std::get_if<Registration>(&out)) {
       audit::record(ctx.db(), ctx.user().id, "create", "registration", reg->id, reg->status, ctx.req.remote_addr);
-      ctx.flash(reg->status == "registered"
-                    ? "L'inscription est enregistrée."
+      ctx.flash(reg->status == "registered" ? "L'inscription est enregistrée."
+                : reg->status == "awaiting_approval"
+                    ? "La demande d'inscription est transmise : l'équipe organisatrice la validera."
                     : "L'événement est complet : la personne est inscrite sur la liste d'attente. Une place lui sera "
                       "proposée dès qu'elle se libère.");
       return http::Response::redirect(fmt::format("/evenements/{}", id));
@@ -362,6 +392,16 @@ http::Response add_session_from_form(Ctx& ctx) {
 
 }  // namespace
 
+http::Response calendar_download(Ctx& ctx) {
+  auto e = get_event(ctx.db(), access_of(ctx), web::path_id(ctx));
+  if (!e) throw web::NotFound{};
+  http::Response res;
+  res.body = event_ics(ctx.db(), e->id, auth::now_utc());
+  res.set_header("Content-Type", "text/calendar; charset=utf-8");
+  res.set_header("Content-Disposition", fmt::format("attachment; filename=\"evenement-{}.ics\"", e->id));
+  return res;
+}
+
 void register_routes(web::App& app) {
   app.route("GET", "/evenements", readers(), [](Ctx& ctx) { return list_page(ctx); });
   app.route("GET", "/evenements/nouveau", staff(), [](Ctx& ctx) {
@@ -384,6 +424,8 @@ void register_routes(web::App& app) {
   });
   app.route("GET", "/evenements/{id}", readers(),
             [](Ctx& ctx) { return event_page(ctx, web::path_id(ctx), {}, {}, 200); });
+  // The event for one's agenda, with the same visibility as its page (404 otherwise).
+  app.route("GET", "/evenements/{id}/evenement.ics", readers(), [](Ctx& ctx) { return calendar_download(ctx); });
   app.route("GET", "/evenements/{id}/modifier", staff(), [](Ctx& ctx) {
     auto e = managed_or_404(ctx, web::path_id(ctx));
     return form_page(ctx, input_of(e), e.id, {}, 200);
@@ -418,6 +460,26 @@ void register_routes(web::App& app) {
     return http::Response::redirect(fmt::format("/evenements/{}", e.id));
   });
   app.route("POST", "/evenements/{id}/sessions", staff(), [](Ctx& ctx) { return add_session_from_form(ctx); });
+  // The registrations of an event for its staff (catering, badges, accessibility), every one.
+  auto export_registrations = [](Ctx& ctx, const std::string& format) {
+    auto e = managed_or_404(ctx, web::path_id(ctx));
+    std::vector<std::vector<std::string>> rows{{"id", "personne", "structure", "statut", "sessions", "régime alimentaire",
+                                                "accessibilité", "inscrit le"}};
+    for (auto& r : event_registrations(ctx.db(), e.id)) {
+      std::string sessions;
+      for (auto sid : r.session_ids)
+        for (auto& s : e.sessions)
+          if (s.id == sid) sessions += (sessions.empty() ? "" : " ; ") + s.title;
+      rows.push_back({std::to_string(r.id), r.contact_name, r.organisation_name,
+                      std::string(label_of(kRegistrationStatuses, r.status)), sessions, r.dietary, r.accessibility,
+                      web::french_datetime(r.created_at)});
+    }
+    return web::download(ctx, "registration", "Inscriptions", fmt::format("inscriptions-{}", e.id), format, rows);
+  };
+  app.route("GET", "/evenements/{id}/inscriptions.csv", staff(),
+            [export_registrations](Ctx& ctx) { return export_registrations(ctx, "csv"); });
+  app.route("GET", "/evenements/{id}/inscriptions.xlsx", staff(),
+            [export_registrations](Ctx& ctx) { return export_registrations(ctx, "xlsx"); });
   app.route("POST", "/evenements/{id}/inscriptions", readers(), [](Ctx& ctx) { return register_from_form(ctx); });
   app.route("POST", "/inscriptions/{id}/annuler", readers(), [](Ctx& ctx) {
     auto r = get_registration(ctx.db(), access_of(ctx), web::path_id(ctx));
@@ -430,6 +492,26 @@ void register_routes(web::App& app) {
     }
     return http::Response::redirect(fmt::format("/evenements/{}", r->event_id));
   });
+  // The event's staff approve or refuse a registration awaiting approval.
+  auto decide = [](Ctx& ctx, bool approve) {
+    auto r = get_registration(ctx.db(), EventAccess{access_of(ctx).manage, {}, {}}, web::path_id(ctx));
+    if (!r) throw web::NotFound{};
+    auto reason = ctx.form("reason");
+    if (reason.size() > 500) reason.resize(500);
+    bool done = approve ? approve_registration(ctx.db(), r->id, auth::now_utc(), ctx.user().id)
+                        : refuse_registration(ctx.db(), r->id, reason, auth::now_utc(), ctx.user().id);
+    if (done) {
+      audit::record(ctx.db(), ctx.user().id, "update", "registration", r->id, approve ? "validée" : "refusée : " + reason,
+                    ctx.req.remote_addr);
+      ctx.flash(approve ? fmt::format("L'inscription de {} est validée.", r->contact_name)
+                        : fmt::format("L'inscription de {} est refusée.", r->contact_name));
+    } else {
+      ctx.flash("Cette inscription n'attend plus de validation.", "error");
+    }
+    return http::Response::redirect(fmt::format("/evenements/{}#registrations", r->event_id));
+  };
+  app.route("POST", "/inscriptions/{id}/valider", staff(), [decide](Ctx& ctx) { return decide(ctx, true); });
+  app.route("POST", "/inscriptions/{id}/refuser", staff(), [decide](Ctx& ctx) { return decide(ctx, false); });
   app.route("POST", "/inscriptions/{id}/accepter", readers(), [](Ctx& ctx) {
     auto r = get_registration(ctx.db(), access_of(ctx), web::path_id(ctx));
     if (!r) throw web::NotFound{};

@@ -22,6 +22,8 @@ void outcome_view(db::Connection& db, std::int64_t event_id, boost::json::object
 // events open to the regions of their organisations (a delegation's staff see
 // the national congress), and their organisations' registrations.
 EventAccess access_of(web::Ctx& ctx);
+// GET …/evenement.ics and /api/v1/events/{id}/ics: the event's iCalendar file (routes.cpp).
+http::Response calendar_download(web::Ctx& ctx);
 bool is_staff(web::Ctx& ctx);
 // The contacts a caller may register: of organisations in their scope.
 struct ContactChoice {

@@ -52,6 +52,8 @@ json::object event_json(const Event& e, bool with_counts) {
                  {"status_label", label_of(kEventStatuses, e.status)},
                  {"regions", std::move(regions)},
                  {"region_names", std::move(region_names)},
+                 {"open_to_all", e.open_to_all},
+                 {"requires_approval", e.requires_approval},
                  {"managed", e.managed}};
   if (with_counts) {
     o["seats_used"] = e.used;
@@ -111,6 +113,8 @@ EventInput event_input(const json::object& body, web::Errors& errors, const Even
   in.themes = web::json_field(body, "themes", errors, fallback.themes);
   in.status = web::json_field(body, "status", errors, fallback.status);
   in.regions = fallback.regions;
+  in.open_to_all = web::json_flag(body, "open_to_all", errors, fallback.open_to_all);
+  in.requires_approval = web::json_flag(body, "requires_approval", errors, fallback.requires_approval);
   if (auto* r = body.if_contains("regions")) {
     in.regions.clear();
     if (auto* arr = r->if_array()) {
@@ -142,6 +146,8 @@ EventInput input_of(const Event& e) {
   in.themes = e.themes;
   in.status = e.status;
   in.regions = e.regions;
+  in.open_to_all = e.open_to_all ? "1" : "0";
+  in.requires_approval = e.requires_approval ? "1" : "0";
   return in;
 }
 
@@ -301,8 +307,13 @@ http::Response create_registration_api(Ctx& ctx) {
   if (r.accessibility.size() > 500) errors.push_back({"accessibility", "500 caractères au plus."});
   auto access = access_of(ctx);
   auto event_id = web::to_id(event_raw);
-  if (!event_id || !get_event(ctx.db(), access, *event_id)) errors.push_back({"event_id", "Événement introuvable."});
-  else r.event_id = *event_id;
+  std::optional<Event> event;
+  if (event_id) event = get_event(ctx.db(), access, *event_id);
+  if (!event) errors.push_back({"event_id", "Événement introuvable."});
+  else {
+    r.event_id = *event_id;
+    r.by_staff = event->managed;
+  }
   auto contact_id = web::to_id(contact_raw);
   auto org_id = web::to_id(org_raw);
   bool found = false;
@@ -334,13 +345,20 @@ http::Response list_registrations_api(Ctx& ctx) {
   f.event_id = web::query_id(ctx, "event_id");
   f.limit = web::query_limit(ctx, 50, 200);
   if (auto after = web::query_id(ctx, "after")) f.after_id = *after;
-  // Staff asking for an event they manage get all its registrations.
+  // Staff asking for an event they manage get its registrations (by status, searched), in order of id.
   std::vector<Registration> items;
   bool whole_event = false;
   if (f.event_id && is_staff(ctx)) {
     EventAccess manage_only{access.manage, {}, {}};
     if (get_event(ctx.db(), manage_only, *f.event_id)) {
-      items = event_registrations(ctx.db(), *f.event_id);
+      EventRegistrationFilter ef;
+      ef.status = ctx.req.query("status");
+      if (!ef.status.empty() && !is_code(kRegistrationStatuses, ef.status))
+        return web::validation_problem({{"status", "Statut d'inscription inconnu."}});
+      ef.q = ctx.req.query("q");
+      ef.after_id = f.after_id;
+      ef.limit = f.limit;
+      items = event_registrations(ctx.db(), *f.event_id, ef);
       whole_event = true;
     }
   }
@@ -348,8 +366,7 @@ http::Response list_registrations_api(Ctx& ctx) {
   json::array out;
   for (auto& r : items) out.push_back(registration_json(r));
   json::object res{{"items", std::move(out)}};
-  res["next"] = !whole_event && static_cast<int>(items.size()) == f.limit ? json::value(items.back().id)
-                                                                           : json::value(nullptr);
+  res["next"] = static_cast<int>(items.size()) == f.limit ? json::value(items.back().id) : json::value(nullptr);
   return json_response(res);
 }
 
@@ -363,6 +380,7 @@ void register_api_routes(web::App& app) {
   app.route("POST", "/api/v1/events", staff, [](Ctx& ctx) { return create_event_api(ctx); });
   app.route("GET", "/api/v1/events/{id}", readers, [](Ctx& ctx) { return event_response(ctx, web::path_id(ctx), 200); });
   app.route("PATCH", "/api/v1/events/{id}", staff, [](Ctx& ctx) { return update_event_api(ctx); });
+  app.route("GET", "/api/v1/events/{id}/ics", readers, [](Ctx& ctx) { return calendar_download(ctx); });
   app.route("GET", "/api/v1/events/{id}/sessions", readers, [](Ctx& ctx) { return sessions_api(ctx); });
   app.route("POST", "/api/v1/events/{id}/sessions", staff, [](Ctx& ctx) { return add_session_api(ctx); });
 
@@ -378,6 +396,30 @@ void register_api_routes(web::App& app) {
     audit::record(ctx.db(), ctx.user().id, "update", "registration", r.id, "annulation");
     return json_response(registration_json(registration_or_404(ctx, r.id)));
   });
+  // The event's staff approve or refuse a registration awaiting approval.
+  auto decide = [](Ctx& ctx, bool approve) {
+    auto reg = get_registration(ctx.db(), EventAccess{access_of(ctx).manage, {}, {}}, web::path_id(ctx));
+    if (!reg) throw web::NotFound{};
+    web::Errors errors;
+    std::string reason;
+    if (!approve) {
+      auto body = ctx.json_body();
+      reason = web::json_field(body, "reason", errors);
+      if (reason.size() > 500) errors.push_back({"reason", "500 caractères au plus."});
+    }
+    if (errors.empty()) {
+      bool done = approve ? approve_registration(ctx.db(), reg->id, auth::now_utc(), ctx.user().id)
+                          : refuse_registration(ctx.db(), reg->id, reason, auth::now_utc(), ctx.user().id);
+      if (!done)
+        errors.push_back({"status", fmt::format("Cette inscription n'attend pas de validation (statut : {}).",
+                                                label_of(kRegistrationStatuses, reg->status))});
+    }
+    if (!errors.empty()) return web::validation_problem(errors);
+    audit::record(ctx.db(), ctx.user().id, "update", "registration", reg->id, approve ? "validée" : "refusée : " + reason);
+    return json_response(registration_json(registration_or_404(ctx, reg->id)));
+  };
+  app.route("POST", "/api/v1/registrations/{id}/approve", staff, [decide](Ctx& ctx) { return decide(ctx, true); });
+  app.route("POST", "/api/v1/registrations/{id}/refuse", staff, [decide](Ctx& ctx) { return decide(ctx, false); });
   app.route("POST", "/api/v1/registrations/{id}/accept", readers, [](Ctx& ctx) {
     auto r = registration_or_404(ctx, web::path_id(ctx));
     if (!accept_offer(ctx.db(), r.id, auth::now_utc(), ctx.user().id))

@@ -160,6 +160,14 @@ web::Errors validate_event(const EventInput& in, EventValues& out) {
     else v.regions.push_back(region);
   }
   if (v.regions.empty()) errors.push_back({"regions", "Choisissez au moins une région."});
+  auto flag = [&](const std::string& raw, const char* field, bool& out) {
+    auto t = trim(raw);
+    if (t == "1" || t == "on" || t == "true") out = true;
+    else if (t.empty() || t == "0" || t == "false") out = false;
+    else errors.push_back({field, "Valeur attendue : oui (1) ou non (0)."});
+  };
+  flag(in.open_to_all, "open_to_all", v.open_to_all);
+  flag(in.requires_approval, "requires_approval", v.requires_approval);
   if (errors.empty()) out = std::move(v);
   return errors;
 }
@@ -183,6 +191,35 @@ std::optional<std::string> registration_closed_reason(std::string_view event_sta
   if (opens_at && now < *opens_at) return "Les inscriptions ne sont pas encore ouvertes.";
   if (closes_at ? now >= *closes_at : now >= starts_at) return "Les inscriptions sont closes.";
   return std::nullopt;
+}
+
+std::string event_calendar(const CalendarEvent& e, const std::string& now, const std::string& site_url) {
+  ics::Event c;
+  // The host of the site makes the UID unique across installations.
+  auto host = site_url.substr(site_url.find("://") == std::string::npos ? 0 : site_url.find("://") + 3);
+  host = host.substr(0, host.find_first_of(":/"));
+  c.uid = fmt::format("evenement-{}@{}", e.id, host.empty() ? "passerelle" : host);
+  c.starts_at = e.starts_at;
+  c.ends_at = e.ends_at;
+  c.stamp = now;
+  c.summary = e.title;
+  c.url = fmt::format("{}/evenements/{}", site_url, e.id);
+  c.description = e.description;
+  if (!e.visio_url.empty()) c.description += (c.description.empty() ? "" : "\n\n") + std::string("Visioconférence : ") + e.visio_url;
+  c.description += (c.description.empty() ? "" : "\n\n") + std::string("Page de l'événement : ") + c.url;
+  c.location = e.venue.empty() ? e.visio_url : e.venue;
+  c.organizer_name = e.organiser_name;
+  // Agendas apply a change when SEQUENCE grows: minutes since creation of the last change.
+  auto created = parse_instant(e.created_at), updated = parse_instant(e.updated_at);
+  c.sequence = created && updated && *updated > *created ? static_cast<int>((*updated - *created) / 60) : 0;
+  c.cancelled = e.status == "cancelled";
+  return ics::calendar(c);
+}
+
+bool reminder_due(std::string_view now, std::string_view starts_at, std::string_view registered_at) {
+  auto n = parse_instant(now), s = parse_instant(starts_at), r = parse_instant(registered_at);
+  if (!n || !s || !r) return false;
+  return *n < *s && *s - *n <= 86400 && *s - *r > 86400;
 }
 
 bool event_transition_allowed(std::string_view from, std::string_view to) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "core/web/validation.hpp"
+#include "core/web/ics.hpp"
 #include "events/model.hpp"
 
 namespace passerelle::events {
@@ -26,6 +27,7 @@ struct EventInput {
   std::string kind, title, description, starts_at, ends_at, venue, visio_url, organiser_id, capacity,
       registration_opens_at, registration_closes_at, offer_hours, themes, status;
   std::vector<std::string> regions;  // INSEE region codes ("11": Île-de-France)
+  std::string open_to_all, requires_approval;  // "1" (a checked box, true) or "" / "0"
 };
 
 // The checked values, instants in UTC.
@@ -37,6 +39,8 @@ struct EventValues {
   int offer_hours = 48;
   std::string themes, status = "draft";
   std::vector<std::string> regions;
+  bool open_to_all = false;        // false: contacts of member organisations only
+  bool requires_approval = false;  // a member's registration waits for the staff's approval
 };
 
 // Every error at once, in French, by field; `out` filled when there is none.
@@ -58,6 +62,21 @@ std::optional<std::string> registration_closed_reason(std::string_view event_sta
                                                       const std::optional<std::string>& opens_at,
                                                       const std::optional<std::string>& closes_at,
                                                       std::string_view starts_at, std::string_view now);
+
+// The iCalendar document of an event (RFC 5545, core/web/ics.hpp): UID stable
+// per event, DTSTART/DTEND in UTC, LOCATION the venue or else the visio link,
+// the event page as URL; CANCEL when the event is cancelled.
+struct CalendarEvent {
+  std::int64_t id = 0;
+  std::string title, description, starts_at, ends_at, venue, visio_url, organiser_name, status, created_at, updated_at;
+};
+std::string event_calendar(const CalendarEvent& e, const std::string& now, const std::string& site_url);
+
+// Whether the reminder of the day before is due at `now` for a registration
+// last changed at `registered_at` to an event starting at `starts_at`: the
+// event starts within 24 hours, and the person did not register within the
+// 24 hours before it (their confirmation, just received, says it all).
+bool reminder_due(std::string_view now, std::string_view starts_at, std::string_view registered_at);
 
 // Allowed status changes of an event (draft → published → done; cancelled from draft or published).
 bool event_transition_allowed(std::string_view from, std::string_view to);

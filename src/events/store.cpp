@@ -6,6 +6,7 @@
 
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
+#include "events/mail.hpp"
 
 namespace passerelle::events {
 namespace {
@@ -13,7 +14,7 @@ namespace {
 constexpr const char* kEventColumns =
     "e.id, e.kind, e.title, e.description, e.starts_at, e.ends_at, e.venue, e.visio_url, e.organiser_id, o.name, "
     "o.path, e.capacity, e.registration_opens_at, e.registration_closes_at, e.offer_hours, e.themes, e.status, "
-    "e.created_at, e.updated_at";
+    "e.created_at, e.updated_at, e.open_to_all, e.requires_approval";
 
 Event event_from_row(const db::Row& r) {
   Event e;
@@ -36,6 +37,8 @@ Event event_from_row(const db::Row& r) {
   e.status = r.text(16);
   e.created_at = r.text(17);
   e.updated_at = r.text(18);
+  e.open_to_all = r.integer(19) != 0;
+  e.requires_approval = r.integer(20) != 0;
   return e;
 }
 
@@ -72,12 +75,15 @@ void load_regions(db::Connection& db, std::vector<Event>& events) {
       if (e.id == row.integer(0)) e.regions.push_back(row.text(1));
 }
 
+// The history row, and the e-mail that tells the contact (same transaction).
 void write_history(db::Connection& db, std::int64_t id, const std::string& from, const std::string& to,
                    std::optional<std::int64_t> user_id, const std::string& reason, const std::string& now) {
-  db.query(
-      "INSERT INTO registration_status_history (registration_id, from_status, to_status, user_id, reason, changed_at) "
-      "VALUES (?, ?, ?, ?, ?, ?)",
-      {id, from.empty() ? db::Value() : db::Value(from), to, user_id, reason, now});
+  auto change = db.query("INSERT INTO registration_status_history (registration_id, from_status, to_status, user_id, "
+                         "reason, changed_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                         {id, from.empty() ? db::Value() : db::Value(from), to, user_id, reason, now})
+                    .rows[0]
+                    .integer(0);
+  queue_status_mail(db, id, to, change, now);
 }
 
 void set_status(db::Connection& db, std::int64_t id, const std::string& from, const std::string& to,
@@ -93,20 +99,22 @@ struct LockedEvent {
   std::optional<std::int64_t> capacity;
   std::optional<std::string> opens_at, closes_at;
   int offer_hours = 48;
+  bool open_to_all = false, requires_approval = false;
 };
 
 // Reads the event inside the caller's transaction, locking its row on
 // PostgreSQL (SQLite's BEGIN IMMEDIATE already serialises every writer).
 std::optional<LockedEvent> lock_event(db::Connection& db, std::int64_t event_id) {
   std::string sql =
-      "SELECT status, starts_at, capacity, registration_opens_at, registration_closes_at, offer_hours FROM events "
-      "WHERE id = ?";
+      "SELECT status, starts_at, capacity, registration_opens_at, registration_closes_at, offer_hours, open_to_all, "
+      "requires_approval FROM events WHERE id = ?";
   if (db.engine() == db::Engine::postgres) sql += " FOR UPDATE";
   auto r = db.query(sql, {event_id});
   if (r.empty()) return std::nullopt;
   auto& row = r.rows[0];
-  return LockedEvent{row.text(0), row.text(1), row.opt_integer(2), row.opt_text(3), row.opt_text(4),
-                     static_cast<int>(row.integer(5))};
+  return LockedEvent{row.text(0),      row.text(1),      row.opt_integer(2),
+                     row.opt_text(3),  row.opt_text(4),  static_cast<int>(row.integer(5)),
+                     row.integer(6) != 0, row.integer(7) != 0};
 }
 
 constexpr const char* kSeatStatuses = "('registered', 'offered', 'attended', 'no_show')";
@@ -263,10 +271,11 @@ std::int64_t create_event(db::Connection& db, const EventValues& v, const std::v
   auto id = db.query(
                   "INSERT INTO events (kind, title, description, starts_at, ends_at, venue, visio_url, organiser_id, "
                   "capacity, registration_opens_at, registration_closes_at, offer_hours, themes, search_text, status, "
-                  "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                  "created_at, updated_at, open_to_all, requires_approval) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                  "?, ?, ?, ?, ?, ?) RETURNING id",
                   {v.kind, v.title, v.description, v.starts_at, v.ends_at, v.venue, v.visio_url, v.organiser_id,
                    v.capacity, v.registration_opens_at, v.registration_closes_at, v.offer_hours, v.themes,
-                   search_text(v), v.status, now, now})
+                   search_text(v), v.status, now, now, v.open_to_all ? 1 : 0, v.requires_approval ? 1 : 0})
                 .rows[0]
                 .integer(0);
   for (const auto& region : v.regions) db.query("INSERT INTO event_regions (event_id, region) VALUES (?, ?)", {id, region});
@@ -275,20 +284,28 @@ std::int64_t create_event(db::Connection& db, const EventValues& v, const std::v
 }
 
 void update_event(db::Connection& db, std::int64_t id, const EventValues& v) {
+  auto before = db.query("SELECT status FROM events WHERE id = ?", {id});
   db.query(
       "UPDATE events SET kind = ?, title = ?, description = ?, starts_at = ?, ends_at = ?, venue = ?, visio_url = ?, "
       "organiser_id = ?, capacity = ?, registration_opens_at = ?, registration_closes_at = ?, offer_hours = ?, "
-      "themes = ?, search_text = ?, status = ?, updated_at = ? WHERE id = ?",
+      "themes = ?, search_text = ?, status = ?, updated_at = ?, open_to_all = ?, requires_approval = ? WHERE id = ?",
       {v.kind, v.title, v.description, v.starts_at, v.ends_at, v.venue, v.visio_url, v.organiser_id, v.capacity,
-       v.registration_opens_at, v.registration_closes_at, v.offer_hours, v.themes, search_text(v), v.status, auth::now_utc(), id});
+       v.registration_opens_at, v.registration_closes_at, v.offer_hours, v.themes, search_text(v), v.status, auth::now_utc(),
+       v.open_to_all ? 1 : 0, v.requires_approval ? 1 : 0, id});
   db.query("DELETE FROM event_regions WHERE event_id = ?", {id});
   for (const auto& region : v.regions) db.query("INSERT INTO event_regions (event_id, region) VALUES (?, ?)", {id, region});
   // A larger capacity frees seats: they go to the waiting list at once.
   if (auto e = lock_event(db, id)) offer_free_seats(db, id, *e, auth::now_utc());
+  if (v.status == "cancelled" && !before.empty() && before.rows[0].text(0) != "cancelled")
+    queue_event_cancelled(db, id, auth::now_utc());
 }
 
 void set_event_status(db::Connection& db, std::int64_t id, const std::string& status) {
+  auto before = db.query("SELECT status FROM events WHERE id = ?", {id});
   db.query("UPDATE events SET status = ?, updated_at = ? WHERE id = ?", {status, auth::now_utc(), id});
+  // Everyone registered is told (the caller's transaction: both or neither).
+  if (status == "cancelled" && !before.empty() && before.rows[0].text(0) != "cancelled")
+    queue_event_cancelled(db, id, auth::now_utc());
 }
 
 std::int64_t add_session(db::Connection& db, std::int64_t event_id, const SessionInput& s) {
@@ -310,6 +327,20 @@ std::variant<Registration, web::Errors> register_contact(db::Connection& db, con
   if (auto closed = registration_closed_reason(e->status, e->opens_at, e->closes_at, e->starts_at, now))
     return web::Errors{{"event_id", *closed}};
   web::Errors errors;
+  // Members only, unless the event is open to all: the organisation the contact
+  // comes for holds a membership that counts today (the network's own staff too).
+  if (!e->open_to_all) {
+    auto today = utc_to_paris(now).substr(0, 10);
+    auto member = db.query(
+        "SELECT o.name, CASE WHEN o.kind IN ('federation', 'delegation') OR EXISTS (SELECT 1 FROM memberships m JOIN "
+        "membership_status_rules s ON s.code = m.status WHERE m.organisation_id = o.id AND s.is_member = 1 AND "
+        "m.start_date <= ? AND m.end_date >= ?) THEN 1 ELSE 0 END FROM organisations o WHERE o.id = ?",
+        {today, today, req.organisation_id});
+    if (member.empty() || member.rows[0].integer(1) == 0)
+      return web::Errors{{"contact_id", fmt::format("Cet événement est réservé aux adhérents : « {} » n'a pas d'adhésion "
+                                                    "en cours.",
+                                                    member.empty() ? "" : member.rows[0].text(0))}};
+  }
   auto existing = db.query("SELECT id, status FROM registrations WHERE event_id = ? AND contact_id = ?",
                            {req.event_id, req.contact_id});
   bool reuse = !existing.empty();
@@ -330,7 +361,8 @@ std::variant<Registration, web::Errors> register_contact(db::Connection& db, con
                                                 s.rows[0].text(0))});
   }
   if (!errors.empty()) return errors;
-  auto status = seat_decision(e->capacity, seats_used(db, req.event_id));
+  auto status = e->requires_approval && !req.by_staff ? std::string("awaiting_approval")
+                                                      : seat_decision(e->capacity, seats_used(db, req.event_id));
   std::int64_t id;
   std::string from;
   if (reuse) {
@@ -376,6 +408,40 @@ bool cancel_registration(db::Connection& db, std::int64_t registration_id, const
   if (cur == "cancelled" || cur == "expired" || cur == "attended" || cur == "no_show") return false;
   set_status(db, registration_id, cur, "cancelled", std::nullopt, user_id, "Annulation", now);
   if (uses_seat(cur)) offer_free_seats(db, event_id, *e, now);
+  tx.commit();
+  return true;
+}
+
+bool approve_registration(db::Connection& db, std::int64_t registration_id, const std::string& now,
+                          std::optional<std::int64_t> user_id) {
+  db::Transaction tx(db);
+  auto reg = db.query("SELECT event_id FROM registrations WHERE id = ?", {registration_id});
+  if (reg.empty()) return false;
+  auto event_id = reg.rows[0].integer(0);
+  auto e = lock_event(db, event_id);
+  if (db.query("SELECT status FROM registrations WHERE id = ?", {registration_id}).rows[0].text(0) != "awaiting_approval")
+    return false;
+  // Sessions that filled up while it waited are dropped, as for an offered seat.
+  db.query(fmt::format("DELETE FROM registration_sessions WHERE registration_id = ? AND session_id IN ("
+                       "SELECT s.id FROM event_sessions s WHERE s.event_id = ? AND s.capacity IS NOT NULL AND "
+                       "s.capacity <= (SELECT COUNT(*) FROM registration_sessions rs JOIN registrations r ON "
+                       "r.id = rs.registration_id WHERE rs.session_id = s.id AND r.status IN {}))",
+                       kSeatStatuses),
+           {registration_id, event_id});
+  auto to = seat_decision(e->capacity, seats_used(db, event_id));
+  set_status(db, registration_id, "awaiting_approval", to, std::nullopt, user_id, "Inscription validée", now);
+  tx.commit();
+  return true;
+}
+
+bool refuse_registration(db::Connection& db, std::int64_t registration_id, const std::string& reason,
+                         const std::string& now, std::optional<std::int64_t> user_id) {
+  db::Transaction tx(db);
+  auto reg = db.query("SELECT event_id, status FROM registrations WHERE id = ?", {registration_id});
+  if (reg.empty() || reg.rows[0].text(1) != "awaiting_approval") return false;
+  lock_event(db, reg.rows[0].integer(0));
+  set_status(db, registration_id, "awaiting_approval", "cancelled", std::nullopt, user_id,
+             reason.empty() ? "Inscription refusée" : "Inscription refusée : " + reason, now);
   tx.commit();
   return true;
 }
@@ -450,6 +516,30 @@ std::vector<Registration> own_registrations(db::Connection& db, const EventAcces
     params.push_back(f.after_id);
   }
   sql += " ORDER BY r.id DESC LIMIT ?";
+  params.push_back(f.limit);
+  std::vector<Registration> out;
+  for (auto& row : db.query(sql, params).rows) out.push_back(registration_from_row(row));
+  load_sessions(db, out);
+  return out;
+}
+
+std::vector<Registration> event_registrations(db::Connection& db, std::int64_t event_id, const EventRegistrationFilter& f) {
+  db::Params params{event_id};
+  auto sql = fmt::format("SELECT {}{} WHERE r.event_id = ?", kRegistrationColumns, kRegistrationFrom);
+  if (!f.status.empty()) {
+    sql += " AND r.status = ?";
+    params.push_back(f.status);
+  }
+  for (const auto& word : network::search_words(f.q)) {
+    sql += " AND (c.search_text LIKE ? OR ro.search_text LIKE ?)";
+    params.push_back("%" + word + "%");
+    params.push_back("%" + word + "%");
+  }
+  if (f.after_id > 0) {
+    sql += " AND r.id > ?";
+    params.push_back(f.after_id);
+  }
+  sql += " ORDER BY r.id LIMIT ?";
   params.push_back(f.limit);
   std::vector<Registration> out;
   for (auto& row : db.query(sql, params).rows) out.push_back(registration_from_row(row));

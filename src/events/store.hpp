@@ -41,6 +41,7 @@ struct Event {
   int offer_hours = 48;
   std::string themes, status, created_at, updated_at;
   std::vector<std::string> regions;
+  bool open_to_all = false, requires_approval = false;
   bool managed = false;  // the caller manages it
   // Counts (get_event only).
   std::int64_t used = 0, waitlisted = 0, offered = 0;
@@ -83,17 +84,27 @@ struct RegistrationRequest {
   std::int64_t event_id = 0, contact_id = 0, organisation_id = 0;
   std::vector<std::int64_t> session_ids;
   std::string dietary, accessibility;
+  bool by_staff = false;  // made by the event's staff: no approval step
 };
 
 // Registers in one transaction (the event row locked): "registered" while a
-// seat is left, else "waitlisted". Errors (French, by field): registration
-// closed, already registered, a session not of the event or full.
+// seat is left, else "waitlisted"; "awaiting_approval" (no seat yet) when the
+// event requires approval and the staff did not make it. Errors (French, by
+// field): registration closed, not a member (unless the event is open to all),
+// already registered, a session not of the event or full.
 std::variant<Registration, web::Errors> register_contact(db::Connection& db, const RegistrationRequest& r,
                                                          const std::string& now, std::optional<std::int64_t> user_id);
 // Cancels; a freed seat is offered to the first waitlisted. False when the
 // registration was already cancelled or expired.
 bool cancel_registration(db::Connection& db, std::int64_t registration_id, const std::string& now,
                          std::optional<std::int64_t> user_id);
+// The staff's decision on a registration awaiting approval: approved, it takes
+// a seat (or the waiting list) as any registration; refused, it is cancelled
+// with the reason. False when it was not awaiting approval.
+bool approve_registration(db::Connection& db, std::int64_t registration_id, const std::string& now,
+                          std::optional<std::int64_t> user_id);
+bool refuse_registration(db::Connection& db, std::int64_t registration_id, const std::string& reason,
+                         const std::string& now, std::optional<std::int64_t> user_id);
 // An offered seat accepted before its expiry: registered. False otherwise.
 bool accept_offer(db::Connection& db, std::int64_t registration_id, const std::string& now,
                   std::optional<std::int64_t> user_id);
@@ -104,6 +115,15 @@ std::int64_t expire_offers(db::Connection& db, const std::string& now);
 // Registrations the caller may see: of events they manage, or of their own organisations.
 std::optional<Registration> get_registration(db::Connection& db, const EventAccess& access, std::int64_t id);
 std::vector<Registration> event_registrations(db::Connection& db, std::int64_t event_id);
+// One page of an event's registrations for its staff: by status, searched on
+// the person and organisation (accent-insensitive), in registration order
+// (keyset on id), `limit` at most.
+struct EventRegistrationFilter {
+  std::string status, q;
+  std::int64_t after_id = 0;
+  int limit = 100;
+};
+std::vector<Registration> event_registrations(db::Connection& db, std::int64_t event_id, const EventRegistrationFilter& f);
 struct RegistrationFilter {
   std::optional<std::int64_t> event_id;
   std::int64_t after_id = 0;

@@ -193,9 +193,96 @@ http::Response relationship_form(Ctx& ctx, const RelationshipInput& in, const we
   return web::page(ctx, "network/relationship_form", std::move(data), status);
 }
 
+// The relationship page, with the "end" form (typed date and error kept).
+http::Response relationship_page(Ctx& ctx, const Relationship& r, const std::string& typed_end, const web::Errors& errors,
+                                 int status) {
+  auto data = relationship_detail(ctx, r);
+  data["title"] = fmt::format("{} — {} de {}", r.from_name, relationship_kind_label(r.kind), r.to_name);
+  data["start_fr"] = web::french_date(r.start_date);
+  data["end_fr"] = r.end_date.empty() ? "" : web::french_date(r.end_date);
+  data["running"] = r.end_date.empty();
+  data["typed_end"] = typed_end;
+  for (auto& h : data["history"].as_array())
+    h.as_object()["when"] = web::french_datetime(std::string(h.as_object()["changed_at"].as_string()));
+  for (auto& [k, v] : web::errors_json(errors)) data[k] = v;
+  return web::page(ctx, "network/relationship", std::move(data), status);
+}
+
+RelationshipFilter relationship_filter(Ctx& ctx) {
+  RelationshipFilter f;
+  f.q = ctx.req.query("q");
+  f.kind = ctx.req.query("type");
+  bool known = false;
+  for (auto& k : kRelationshipKinds) known = known || k.code == f.kind;
+  if (!known) f.kind.clear();
+  f.state = ctx.req.query("etat") == "en-cours" ? "running" : ctx.req.query("etat") == "terminees" ? "ended" : "";
+  f.today = iso(membership_today());
+  f.organisation_id = web::query_id(ctx, "organisation");
+  return f;
+}
+
+http::Response relationships_page(Ctx& ctx) {
+  auto f = relationship_filter(ctx);
+  f.limit = 50;
+  if (auto after = web::query_id(ctx, "apres")) f.after_id = *after;
+  auto rows = list_relationships(ctx.db(), scope_of(ctx), f);
+  json::array items, kinds;
+  for (auto& r : rows) {
+    bool running = r.end_date.empty() || r.end_date >= f.today;
+    items.push_back(json::object{{"id", r.id},
+                                 {"from_id", r.from_id},
+                                 {"from_name", r.from_name},
+                                 {"kind_label", relationship_kind_label(r.kind)},
+                                 {"to_id", r.to_id},
+                                 {"to_name", r.to_name},
+                                 {"start_fr", web::french_date(r.start_date)},
+                                 {"end_fr", r.end_date.empty() ? "" : web::french_date(r.end_date)},
+                                 {"running", running}});
+  }
+  for (auto& k : kRelationshipKinds)
+    kinds.push_back(json::object{{"code", k.code}, {"label", k.label}, {"selected", k.code == f.kind}});
+  std::string keep;
+  auto add = [&](const char* name, const std::string& value) {
+    if (!value.empty()) keep += fmt::format("{}{}={}", keep.empty() ? "" : "&", name, http::url_encode(value));
+  };
+  add("q", f.q);
+  add("type", f.kind);
+  add("etat", ctx.req.query("etat"));
+  if (f.organisation_id) add("organisation", std::to_string(*f.organisation_id));
+  json::object data{{"title", "Relations entre organisations"},
+                    {"items", std::move(items)},
+                    {"empty", rows.empty()},
+                    {"q", f.q},
+                    {"kinds", std::move(kinds)},
+                    {"running_selected", f.state == "running"},
+                    {"ended_selected", f.state == "ended"},
+                    {"keep", keep},
+                    {"paged", f.after_id > 0},
+                    {"first", "/relations" + (keep.empty() ? "" : "?" + keep)},
+                    {"next", static_cast<int>(rows.size()) == f.limit
+                                 ? fmt::format("/relations?{}{}apres={}", keep, keep.empty() ? "" : "&", rows.back().id)
+                                 : ""}};
+  return web::page(ctx, "network/relationships", std::move(data));
+}
+
+http::Response relationships_export(Ctx& ctx, const std::string& format) {
+  auto f = relationship_filter(ctx);
+  f.limit = 100000;
+  std::vector<std::vector<std::string>> rows{{"id", "organisation", "type", "relation", "organisation liée", "type lié",
+                                              "début", "fin", "note"}};
+  for (auto& r : list_relationships(ctx.db(), scope_of(ctx), f))
+    rows.push_back({std::to_string(r.id), r.from_name, kind_label(r.from_kind), relationship_kind_label(r.kind), r.to_name,
+                    kind_label(r.to_kind), web::french_date(r.start_date), r.end_date.empty() ? "" : web::french_date(r.end_date),
+                    r.note});
+  return web::download(ctx, "relationship", "Relations", "relations", format, rows);
+}
+
 }  // namespace
 
 void register_diagnostic_routes(web::App& app) {
+  app.route("GET", "/relations", staff(), [](Ctx& ctx) { return relationships_page(ctx); });
+  app.route("GET", "/relations/export.csv", staff(), [](Ctx& ctx) { return relationships_export(ctx, "csv"); });
+  app.route("GET", "/relations/export.xlsx", staff(), [](Ctx& ctx) { return relationships_export(ctx, "xlsx"); });
   app.route("GET", "/diagnostic", staff(), [](Ctx& ctx) { return diagnostic_page(ctx); });
   app.route("GET", "/diagnostic/export.csv", staff(), [](Ctx& ctx) { return export_diagnostic(ctx, "csv"); });
   app.route("GET", "/diagnostic/export.xlsx", staff(), [](Ctx& ctx) { return export_diagnostic(ctx, "xlsx"); });
@@ -222,22 +309,19 @@ void register_diagnostic_routes(web::App& app) {
   app.route("GET", "/relations/{id}", staff(), [](Ctx& ctx) {
     auto r = get_relationship(ctx.db(), scope_of(ctx), web::path_id(ctx));
     if (!r) throw web::NotFound{};
-    auto data = relationship_detail(ctx, *r);
-    data["title"] = fmt::format("{} — {} de {}", r->from_name, relationship_kind_label(r->kind), r->to_name);
-    data["start_fr"] = web::french_date(r->start_date);
-    data["end_fr"] = r->end_date.empty() ? "" : web::french_date(r->end_date);
-    data["running"] = r->end_date.empty();
-    for (auto& h : data["history"].as_array()) h.as_object()["when"] = web::french_datetime(std::string(h.as_object()["changed_at"].as_string()));
-    return web::page(ctx, "network/relationship", std::move(data));
+    return relationship_page(ctx, *r, "", {}, 200);
   });
   app.route("POST", "/relations/{id}/fin", staff(), [](Ctx& ctx) {
     auto r = get_relationship(ctx.db(), scope_of(ctx), web::path_id(ctx));
     if (!r) throw web::NotFound{};
-    auto end = parse_iso_date(text::trim(ctx.form("end_date")));
-    if (!end || iso(*end) < r->start_date) {
-      ctx.flash("La date de fin doit être une date valide, postérieure au début de la relation.", "error");
-      return http::Response::redirect(fmt::format("/relations/{}", r->id));
-    }
+    auto typed = ctx.form("end_date");
+    auto end = parse_iso_date(text::trim(typed));
+    if (!end || iso(*end) < r->start_date)
+      return relationship_page(
+          ctx, *r, typed,
+          {{"end_date", fmt::format("La date de fin doit être une date valide, le {} ou après (début de la relation).",
+                                    web::french_date(r->start_date))}},
+          422);
     db::Transaction tx(ctx.db());
     end_relationship(ctx.db(), *r, iso(*end), ctx.user().id);
     audit::record(ctx.db(), ctx.user().id, "update", "relationship", r->id, "fin", ctx.req.remote_addr);

@@ -81,6 +81,39 @@ std::vector<Relationship> list_relationships(db::Connection& db, const Scope& sc
   return out;
 }
 
+std::vector<Relationship> list_relationships(db::Connection& db, const Scope& scope, const RelationshipFilter& f) {
+  db::Params params;
+  std::string where = " WHERE " + scope_condition(scope, params, "f.path");
+  if (f.organisation_id) {
+    where += " AND (r.from_organisation_id = ? OR r.to_organisation_id = ?)";
+    params.emplace_back(*f.organisation_id);
+    params.emplace_back(*f.organisation_id);
+  }
+  if (!f.kind.empty()) {
+    where += " AND r.kind = ?";
+    params.emplace_back(f.kind);
+  }
+  if (f.state == "running") {
+    where += " AND (r.end_date IS NULL OR r.end_date = '' OR r.end_date >= ?)";
+    params.emplace_back(f.today);
+  } else if (f.state == "ended") {
+    where += " AND r.end_date IS NOT NULL AND r.end_date <> '' AND r.end_date < ?";
+    params.emplace_back(f.today);
+  }
+  for (const auto& word : search_words(f.q)) {
+    where += " AND (f.search_text LIKE ? OR t.search_text LIKE ?)";
+    params.emplace_back("%" + word + "%");
+    params.emplace_back("%" + word + "%");
+  }
+  where += " AND r.id > ?";
+  params.emplace_back(f.after_id);
+  params.emplace_back(f.limit);
+  auto r = db.query(fmt::format("{}{} ORDER BY r.id LIMIT ?", kSelect, where), params);
+  std::vector<Relationship> out;
+  for (auto& row : r.rows) out.push_back(from_row(row));
+  return out;
+}
+
 Diagnostic territorial_diagnostic(db::Connection& db, const Scope& scope, const Territory& t, int year,
                                   const std::string& day, std::vector<Actor>* actors_out) {
   const bool by_department = !t.department.empty();

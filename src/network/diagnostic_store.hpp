@@ -32,6 +32,15 @@ std::vector<RelationshipEvent> relationship_history(db::Connection& db, std::int
 std::vector<Relationship> list_relationships(db::Connection& db, const Scope& scope,
                                              std::optional<std::int64_t> organisation_id, std::int64_t after_id,
                                              int limit);
+// The list page: also by kind, running or ended on `today`, and the name of
+// either organisation (accent-insensitive words); keyset on id.
+struct RelationshipFilter {
+  std::optional<std::int64_t> organisation_id;
+  std::string kind, state, q, today;  // state: "" | "running" | "ended"
+  std::int64_t after_id = 0;
+  int limit = 50;
+};
+std::vector<Relationship> list_relationships(db::Connection& db, const Scope& scope, const RelationshipFilter& f);
 
 // The territory: a department code, else a region code.
 struct Territory {

@@ -114,3 +114,33 @@ test('the OpenAPI document describes relationships and the diagnostic', async ()
     assert.ok(doc.paths[p], p);
   assert.ok(doc.components.schemas.Relationship);
 });
+
+test('the list of relationships: filtered, searched, exported; ending one with a bad date keeps it next to the field', async () => {
+  const page = new Client(server.url);
+  assert.equal((await page.login(demoEmail('admin'))).status, 303);
+  const all = await (await page.get('/relations')).text();
+  const rows = (html) => [...html.matchAll(/<tr><td><a href="\/relations\/(\d+)">/g)].map((m) => m[1]);
+  assert.ok(rows(all).length >= 2, 'the demo relationships are listed');
+  const admins = (await admin.call('GET', '/api/v1/relationships?limit=200')).body.items;
+  const solipass = admins.filter((r) => r.from_organisation_name === DEMO.solipass || r.to_organisation_name === DEMO.solipass);
+  const searched = await (await page.get('/relations?q=solipass')).text();
+  assert.deepEqual(rows(searched).sort(), solipass.map((r) => String(r.id)).sort(), 'accent-insensitive search on either organisation');
+  const kind = admins[0].kind;
+  const byKind = rows(await (await page.get(`/relations?type=${kind}`)).text());
+  assert.deepEqual(byKind.sort(), admins.filter((r) => r.kind === kind).map((r) => String(r.id)).sort());
+  const csv = await (await page.get('/relations/export.csv?q=solipass')).text();
+  const lines = csv.replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean);
+  assert.equal(lines[0], 'id;organisation;type;relation;organisation liée;type lié;début;fin;note');
+  assert.equal(lines.length, solipass.length + 1);
+
+  const id = solipass[0].id;
+  const detail = await (await page.get(`/relations/${id}`)).text();
+  const bad = await page.post(`/relations/${id}/fin`, { form: { _csrf: Client.csrfOf(detail), end_date: '1999-01-01' } });
+  assert.equal(bad.status, 422);
+  const body = await bad.text();
+  assert.match(body, /id="e-end_date">La date de fin doit être une date valide, le \d\d\/\d\d\/\d{4} ou après/);
+  assert.match(body, /name="end_date" type="date" value="1999-01-01"/);
+  const memberPage = new Client(server.url);
+  await memberPage.login(demoEmail('member'));
+  assert.equal((await memberPage.get('/relations')).status, 403);
+});

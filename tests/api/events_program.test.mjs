@@ -130,3 +130,99 @@ test('the OpenAPI document describes sessions and speakers', async () => {
     ['get', '/api/v1/events/{id}/speakers'], ['post', '/api/v1/events/{id}/speakers'], ['delete', '/api/v1/events/{id}/speakers/{sid}']])
     assert.ok(doc.paths[p]?.[m], `${m} ${p}`);
 });
+
+test('members only unless open to all: a contact of an organisation without a current membership is refused', async () => {
+  const ev = await worldCafe();
+  const calanques = ids['Calanques Nature Insertion'];  // membership pending: not a member
+  const lea = (await admin.call('GET', `/api/v1/contacts?organisation_id=${calanques}`)).body.items[0].id;
+  let res = await admin.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: lea, organisation_id: calanques });
+  assert.equal(res.status, 422);
+  assert.equal(byField(res).contact_id, "Cet événement est réservé aux adhérents : « Calanques Nature Insertion » n'a pas d'adhésion en cours.");
+  res = await admin.call('PATCH', `/api/v1/events/${ev.id}`, { open_to_all: true });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.open_to_all, true);
+  res = await admin.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: lea, organisation_id: calanques });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+});
+
+test('approval: a member\'s registration waits without a seat; the event\'s staff approve or refuse it', async () => {
+  const ev = await worldCafe();
+  let res = await admin.call('PATCH', `/api/v1/events/${ev.id}`, { requires_approval: true, capacity: 1 });
+  assert.equal(res.body.requires_approval, true);
+  const pierre = await solipassContact('Pierre Morel'), aurelie = await solipassContact('Aurélie Fournier');
+  const a = await member.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: pierre });
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  assert.equal(a.body.status, 'awaiting_approval');
+  const b = await member.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: aurelie });
+  assert.equal(b.body.status, 'awaiting_approval');
+  assert.equal((await admin.call('GET', `/api/v1/events/${ev.id}`)).body.seats_used, 0, 'no seat while waiting');
+
+  assert.equal((await member.call('POST', `/api/v1/registrations/${a.body.id}/approve`)).status, 403);
+  assert.equal((await network.call('POST', `/api/v1/registrations/${a.body.id}/approve`)).status, 404);
+  res = await admin.call('POST', `/api/v1/registrations/${a.body.id}/approve`);
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.status, 'registered');
+  res = await admin.call('POST', `/api/v1/registrations/${a.body.id}/approve`);
+  assert.equal(res.status, 422);
+  assert.equal(byField(res).status, "Cette inscription n'attend pas de validation (statut : Inscrit).");
+  res = await admin.call('POST', `/api/v1/registrations/${b.body.id}/refuse`, { reason: 'Une seule place par structure' });
+  assert.equal(res.body.status, 'cancelled');
+  // The member sees the outcome of their own registrations.
+  assert.equal((await member.call('GET', `/api/v1/registrations/${b.body.id}`)).body.status, 'cancelled');
+  // A registration made by the event's staff needs no approval (and goes to the waiting list: one seat).
+  res = await admin.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: aurelie, organisation_id: ids[DEMO.solipass] });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  assert.equal(res.body.status, 'waitlisted');
+});
+
+test('the event page shows the staff the registrations to approve, with a reason to refuse', async () => {
+  const ev = await worldCafe();
+  await admin.call('PATCH', `/api/v1/events/${ev.id}`, { requires_approval: true });
+  const pierre = await solipassContact('Pierre Morel');
+  const reg = (await member.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: pierre })).body;
+  let html = await (await adminPage.get(`/evenements/${ev.id}`)).text();
+  assert.match(html, new RegExp(`action="/inscriptions/${reg.id}/valider"`));
+  assert.match(text(html), /En attente de validation/);
+  const res = await adminPage.post(`/inscriptions/${reg.id}/refuser`, { form: { _csrf: csrfOf(html), reason: 'Complet pour les structures' } });
+  assert.equal(res.status, 303);
+  html = await (await adminPage.get(`/evenements/${ev.id}`)).text();
+  assert.match(text(html), /L'inscription de Pierre Morel est refusée\./);
+  const form = await (await adminPage.get(`/evenements/${ev.id}/modifier`)).text();
+  assert.match(form, /name="requires_approval" value="1" checked/);
+  assert.match(form, /name="open_to_all" value="1">/);
+});
+
+test('the OpenAPI document describes approval and who may register', async () => {
+  const doc = await (await fetch(server.url + '/api/v1/openapi.json')).json();
+  assert.ok(doc.paths['/api/v1/registrations/{id}/approve']?.post);
+  assert.ok(doc.paths['/api/v1/registrations/{id}/refuse']?.post);
+  for (const s of ['Event', 'EventInput'])
+    for (const f of ['open_to_all', 'requires_approval']) assert.ok(doc.components.schemas[s].properties[f], `${s}.${f}`);
+});
+
+test('the staff\'s registrations list: filtered by status, searched, paged, exported', async () => {
+  const ev = await worldCafe();
+  await admin.call('PATCH', `/api/v1/events/${ev.id}`, { capacity: 1 });
+  const pierre = await solipassContact('Pierre Morel'), aurelie = await solipassContact('Aurélie Fournier');
+  for (const c of [pierre, aurelie])
+    await admin.call('POST', '/api/v1/registrations', { event_id: ev.id, contact_id: c, organisation_id: ids[DEMO.solipass], dietary: 'végétarien' });
+  let res = await admin.call('GET', `/api/v1/registrations?event_id=${ev.id}&status=waitlisted`);
+  assert.deepEqual(res.body.items.map((r) => r.contact_name), ['Aurélie Fournier']);
+  res = await admin.call('GET', `/api/v1/registrations?event_id=${ev.id}&limit=1`);
+  assert.equal(res.body.items[0].contact_name, 'Pierre Morel');
+  res = await admin.call('GET', `/api/v1/registrations?event_id=${ev.id}&limit=1&after=${res.body.next}`);
+  assert.equal(res.body.items[0].contact_name, 'Aurélie Fournier');
+  assert.equal((await admin.call('GET', `/api/v1/registrations?event_id=${ev.id}&status=partout`)).status, 422);
+
+  const html = text(await (await adminPage.get(`/evenements/${ev.id}?inscrits_q=aurelie&inscrits_statut=waitlisted`)).text());
+  assert.match(html, /Aurélie Fournier Solipass En liste d'attente/);
+  assert.doesNotMatch(html, /Pierre Morel Solipass/);
+  const csv = await adminPage.get(`/evenements/${ev.id}/inscriptions.csv`);
+  assert.equal(csv.status, 200);
+  const lines = (await csv.text()).replace(/^\uFEFF/, '').split(/\r?\n/).filter(Boolean);
+  assert.match(lines[0], /^id;personne;structure;statut;sessions;régime alimentaire;accessibilité;inscrit le$/);
+  assert.equal(lines.length, 3);
+  assert.ok(lines.some((l) => l.includes('Aurélie Fournier;Solipass;En liste d\'attente;;végétarien')));
+  assert.equal((await (await loginAs(server, 'network')).get(`/evenements/${ev.id}/inscriptions.csv`)).status, 404);
+  assert.equal((await (await loginAs(server, 'member')).get(`/evenements/${ev.id}/inscriptions.xlsx`)).status, 403);
+});

@@ -17,9 +17,10 @@ export const ARTIFACTS = process.env.PASSERELLE_TEST_ARTIFACTS || join(tmpdir(),
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
   '--disable-component-update', '--disable-sync'];
 
-// One server and one browser per test file.
-export async function startRig() {
-  const server = await startServer();
+// One server and one browser per test file; `env` is added to the server's
+// environment (e.g. PASSERELLE_SMTP_URL).
+export async function startRig({ env } = {}) {
+  const server = await startServer({ env });
   let browser;
   try {
     browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });

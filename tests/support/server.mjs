@@ -33,9 +33,10 @@ function freshDatabase() {
 }
 
 // Runs a command of the binary against the test database; returns {code, stdout, stderr}.
-export function runCli(database, args, input) {
+// `env` is added to the command's environment.
+export function runCli(database, args, input, env = {}) {
   return new Promise((resolve) => {
-    const child = spawn(BIN, args, { env: { ...process.env, PASSERELLE_DATABASE: database } });
+    const child = spawn(BIN, args, { env: { ...process.env, ...env, PASSERELLE_DATABASE: database } });
     let stdout = '', stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
     child.stderr.on('data', (d) => { stderr += d; });
@@ -46,12 +47,14 @@ export function runCli(database, args, input) {
   });
 }
 
-// Starts a server with the demo data loaded (unless demo: false).
-export async function startServer({ demo = true, env = {} } = {}) {
-  const db = freshDatabase();
+// Starts a server with the demo data loaded (unless demo: false). With
+// `database` (another server's), it serves that database as it is, and leaves
+// it in place when it stops (a restart).
+export async function startServer({ demo = true, env = {}, database } = {}) {
+  const db = database ? { url: database, cleanup: () => {} } : freshDatabase();
   const migrate = await runCli(db.url, ['migrate']);
   if (migrate.code !== 0) throw new Error('migrate failed: ' + migrate.stderr);
-  if (demo) {
+  if (demo && !database) {
     const d = await runCli(db.url, ['demo']);
     if (d.code !== 0) throw new Error('demo failed: ' + d.stderr + d.stdout);
   }
@@ -78,7 +81,14 @@ export async function startServer({ demo = true, env = {} } = {}) {
   return {
     url, port, database: db.url, engine: ENGINE,
     output: () => output,
-    cli: (args, input) => runCli(db.url, args, input),
+    // Kills the process at once (SIGKILL), as a crash would; the database stays.
+    async crash() {
+      child.kill('SIGKILL');
+      return exited;
+    },
+    // Removes the database (after a crash(), once another server is done with it).
+    cleanup: () => db.cleanup(),
+    cli: (args, input, env) => runCli(db.url, args, input, env),
     // Graceful stop (SIGTERM); resolves with the exit status. A sanitizer
     // report or a crash shows up as a non-zero code.
     async stop() {

@@ -89,8 +89,10 @@ class EventsAttendance : public testing::EngineTest {
                  "'2026-01-01T00:00:00Z', '2026-01-01T00:00:00Z')",
                  {organisation});
   }
-  std::int64_t event(const std::string& day, std::optional<std::int64_t> capacity = std::nullopt) {
+  // Open to all unless said otherwise: the seat and attendance rules do not depend on memberships.
+  std::int64_t event(const std::string& day, std::optional<std::int64_t> capacity = std::nullopt, bool open = true) {
     EventValues v;
+    v.open_to_all = open;
     v.kind = "members_day";
     v.title = "Journée des adhérents PACA";
     v.starts_at = day + "T08:00:00Z";
@@ -260,6 +262,49 @@ TEST_P(EventsAttendance, ReportCountsPerEventMemberRegionAndNamesMembersWhoNever
   auto none = attendance_report(conn(), other);
   EXPECT_TRUE(none.events.empty());
   EXPECT_TRUE(none.members.empty());
+}
+
+TEST_P(EventsAttendance, MembersOnlyUnlessOpenToAllAndApprovalBeforeTheSeat) {
+  member(marseille);
+  auto id = event("2031-01-31", 1, false);
+  auto now = "2031-01-10T10:00:00Z";
+  RegistrationRequest r;
+  r.event_id = id;
+  r.contact_id = contact("Nina", nice);
+  r.organisation_id = nice;  // no membership
+  auto refused = register_contact(conn(), r, now, std::nullopt);
+  ASSERT_TRUE(std::holds_alternative<web::Errors>(refused));
+  EXPECT_EQ(std::get<web::Errors>(refused)[0].message,
+            "Cet événement est réservé aux adhérents : « Nice Insertion » n'a pas d'adhésion en cours.");
+  conn().query("UPDATE events SET open_to_all = 1, requires_approval = 1 WHERE id = ?", {id});
+  auto nina = register_contact(conn(), r, now, std::nullopt);
+  ASSERT_TRUE(std::holds_alternative<Registration>(nina));
+  EXPECT_EQ(std::get<Registration>(nina).status, "awaiting_approval");
+  RegistrationRequest s = r;
+  s.contact_id = contact("Anne", marseille);
+  s.organisation_id = marseille;
+  auto anne = std::get<Registration>(register_contact(conn(), s, now, std::nullopt));
+  EXPECT_EQ(anne.status, "awaiting_approval");
+  // Approved in turn: the first takes the only seat, the second the waiting list.
+  ASSERT_TRUE(approve_registration(conn(), anne.id, now, std::nullopt));
+  EXPECT_EQ(status_of(anne.id), "registered");
+  ASSERT_TRUE(approve_registration(conn(), std::get<Registration>(nina).id, now, std::nullopt));
+  EXPECT_EQ(status_of(std::get<Registration>(nina).id), "waitlisted");
+  EXPECT_FALSE(approve_registration(conn(), anne.id, now, std::nullopt));
+  // Made by the staff: no approval step.
+  RegistrationRequest t = s;
+  t.contact_id = contact("Bruno", marseille);
+  t.by_staff = true;
+  EXPECT_EQ(std::get<Registration>(register_contact(conn(), t, now, std::nullopt)).status, "waitlisted");
+  // Refused with its reason, kept in the history.
+  RegistrationRequest u = s;
+  u.contact_id = contact("Carla", marseille);
+  auto carla = std::get<Registration>(register_contact(conn(), u, now, std::nullopt));
+  ASSERT_TRUE(refuse_registration(conn(), carla.id, "Une place par structure", now, std::nullopt));
+  EXPECT_EQ(status_of(carla.id), "cancelled");
+  auto reason = conn().query("SELECT reason FROM registration_status_history WHERE registration_id = ? ORDER BY id DESC",
+                             {carla.id});
+  EXPECT_EQ(reason.rows[0].text(0), "Inscription refusée : Une place par structure");
 }
 
 INSTANTIATE_ON_BOTH_ENGINES(EventsAttendance);

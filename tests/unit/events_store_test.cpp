@@ -63,6 +63,7 @@ class EventsStore : public testing::EngineTest {
     v.offer_hours = 24;
     v.status = status;
     v.regions = {region(paca)};
+    v.open_to_all = true;  // the seat rule does not depend on memberships (events_attendance_test.cpp tests that rule)
     return create_event(conn(), v);
   }
   RegistrationRequest request(std::int64_t event_id, std::int64_t contact_id, std::int64_t organisation_id) {

@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <ctime>
 #include <mutex>
 #include <unordered_map>
@@ -352,6 +353,7 @@ const std::vector<NavItem>& nav_items() {
       {"/questions", "Hotline", {"admin", "network", "member"}},
       {"/faq", "FAQ", {"admin", "network", "member"}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
+      {"/admin/courriels", "Courriels", {"admin"}},
       {"/compte", "Mon compte", {}},
   };
   return items;
@@ -451,6 +453,23 @@ std::string html_escape(std::string_view s) {
 
 std::string to_json(const json::value& v) { return json::serialize(v); }
 
+const std::string& public_url() {
+  static const std::string url = [] {
+    const char* v = std::getenv("PASSERELLE_PUBLIC_URL");
+    std::string out = v && *v ? v : "";
+    if (out.empty()) {
+      const char* listen = std::getenv("PASSERELLE_LISTEN");
+      out = "http://" + std::string(listen && *listen ? listen : "127.0.0.1:8080");
+      // "…:0" (any free port, as the tests listen): the port the server took.
+      if (out.ends_with(":0") && http::bound_port() != 0)
+        out = out.substr(0, out.size() - 1) + std::to_string(http::bound_port());
+    }
+    while (!out.empty() && out.back() == '/') out.pop_back();
+    return out;
+  }();
+  return url;
+}
+
 std::string french_date(const std::string& iso) {
   if (iso.size() < 10) return iso;
   return iso.substr(8, 2) + "/" + iso.substr(5, 2) + "/" + iso.substr(0, 4);
@@ -467,6 +486,39 @@ std::string french_datetime(const std::string& utc_iso) {
   char buf[32];
   std::strftime(buf, sizeof buf, "%d/%m/%Y à %H:%M", &local);
   return buf;
+}
+
+namespace {
+// The instant in Paris local time; false when not an ISO instant.
+bool paris_tm(const std::string& utc_iso, std::tm& local) {
+  std::tm tm{};
+  if (utc_iso.size() < 16 || !strptime(utc_iso.c_str(), "%Y-%m-%dT%H:%M", &tm)) return false;
+  std::time_t t = timegm(&tm);
+  t += paris_offset_seconds(t);
+  gmtime_r(&t, &local);
+  return true;
+}
+}  // namespace
+
+std::string french_long_date(const std::string& utc_iso) {
+  static constexpr const char* days[] = {"dimanche", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi"};
+  static constexpr const char* months[] = {"janvier", "février", "mars",      "avril",   "mai",      "juin",
+                                           "juillet", "août",    "septembre", "octobre", "novembre", "décembre"};
+  std::tm d{};
+  if (!paris_tm(utc_iso, d)) return utc_iso;
+  // "1er" for the first day of a month, as French writes it.
+  return fmt::format("{} {}{} {} {}", days[d.tm_wday], d.tm_mday, d.tm_mday == 1 ? "er" : "", months[d.tm_mon],
+                     d.tm_year + 1900);
+}
+
+std::string french_time(const std::string& utc_iso) {
+  std::tm d{};
+  if (!paris_tm(utc_iso, d)) return utc_iso;
+  return fmt::format("{} h {:02}", d.tm_hour, d.tm_min);
+}
+
+std::string french_long_datetime(const std::string& utc_iso) {
+  return french_long_date(utc_iso) + " à " + french_time(utc_iso);
 }
 
 // ---- Static assets ----------------------------------------------------------

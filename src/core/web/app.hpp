@@ -135,12 +135,21 @@ http::Response validation_problem(const Errors& errors);
 // Escapes &, <, >, " and ' for HTML built outside templates.
 std::string html_escape(std::string_view s);
 
+// The address of the site as users reach it, for links in e-mails:
+// PASSERELLE_PUBLIC_URL ("https://passerelle.exemple.fr"), else http://PASSERELLE_LISTEN.
+const std::string& public_url();
+
 // JSON helpers
 std::string to_json(const json::value& v);
 
 // "2026-11-25T08:12:03Z" → "25/11/2026 à 09:12" (Europe/Paris); "2026-11-25" → "25/11/2026".
 std::string french_datetime(const std::string& utc_iso);
 std::string french_date(const std::string& iso_date);
+// The way a letter says it (e-mails): "2023-01-30T17:00:00Z" → "lundi 30 janvier 2023 à 18 h 00"
+// (Europe/Paris); french_long_date → "lundi 30 janvier 2023"; french_time → "18 h 00".
+std::string french_long_datetime(const std::string& utc_iso);
+std::string french_long_date(const std::string& utc_iso);
+std::string french_time(const std::string& utc_iso);
 
 // Static assets compiled in: /static/<file>, with ETag and cache headers.
 std::optional<http::Response> static_asset(const http::Request& req);
