@@ -37,6 +37,8 @@
 #include "events/store.hpp"
 #include "events/work_demo.hpp"
 #include "events/work_routes.hpp"
+#include "hotline/demo.hpp"
+#include "hotline/routes.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -82,6 +84,7 @@ int usage() {
   bench-data --contracts N --hours M   clauses sociales (mesure, après demo)
   bench-data --cv-profiles N          CVthèque de mesure (après demo)
   bench-data --events N --registrations M   événements et inscriptions de mesure (après les contacts)
+  bench-data --questions N            questions de la hotline de mesure (après les organisations)
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
 PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
@@ -243,6 +246,8 @@ int cmd_serve() {
   events::register_routes(app);
   events::register_api_routes(app);
   events::register_work_routes(app);
+  hotline::register_routes(app);
+  hotline::register_api_routes(app);
   web::register_mail_routes(app);
 
   // The outbox's sender, with the passes that queue mails over time: the
@@ -448,6 +453,7 @@ int main(int argc, char** argv) {
       employment::load_demo(*lease, std::cout);
       events::load_demo(*lease, std::cout);
       events::load_work_demo(*lease, std::cout);
+      hotline::load_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {
@@ -457,6 +463,12 @@ int main(int argc, char** argv) {
       // The CV library (issue 4) alone: bench-data --cv-profiles N.
       if (auto cv = option(rest, "--cv-profiles"); !cv.empty()) {
         employment::load_bench_data(*lease, std::stoll(cv), std::cout);
+        lease->execute_script("ANALYZE");
+        return 0;
+      }
+      // Hotline (issue 6): bench-data --questions N, after the organisations.
+      if (auto hq = option(rest, "--questions"); !hq.empty()) {
+        hotline::load_bench_data(*lease, std::stoll(hq), std::cout);
         lease->execute_script("ANALYZE");
         return 0;
       }

@@ -351,6 +351,8 @@ const std::vector<NavItem>& nav_items() {
       {"/evenements", "Événements", {"admin", "network", "member"}},
       {"/groupes-de-travail", "Groupes de travail", {"admin", "network", "member"}},
       {"/projets", "Projets financés", {"admin", "network"}},
+      {"/questions", "Hotline", {"admin", "network", "member"}},
+      {"/faq", "FAQ", {"admin", "network", "member"}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
       {"/admin/courriels", "Courriels", {"admin"}},
       {"/compte", "Mon compte", {}},
