@@ -105,6 +105,7 @@ void queue_status_mail(db::Connection& db, std::int64_t registration_id, const s
                      : status == "waitlisted" ? "mail_waitlisted"
                      : status == "offered"    ? "mail_offer"
                      : status == "cancelled"  ? "mail_cancellation"
+                     : status == "expired"    ? "mail_offer_expired"
                                               : nullptr;
   if (!name) return;
   auto to = recipient(db, registration_id);
@@ -116,6 +117,7 @@ void queue_status_mail(db::Connection& db, std::int64_t registration_id, const s
   auto kind = std::string("event_") + (status == "registered"   ? "confirmation"
                                        : status == "waitlisted" ? "waitlisted"
                                        : status == "offered"    ? "offer"
+                                       : status == "expired"    ? "offer_expired"
                                                                 : "cancellation");
   queue(db, name, kind, fmt::format("{}:{}:{}", kind, registration_id, change_id), *to, std::move(data),
         status == "registered", e, now);

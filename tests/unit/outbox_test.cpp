@@ -243,6 +243,18 @@ TEST_P(EventMails, WaitingListOfferCancellationAndReminder) {
   EXPECT_TRUE(mails_to("anne@exemple.fr").size() == 2u) << "cancelled: no reminder";
 }
 
+TEST_P(EventMails, AnOfferNotAcceptedInTimeIsToldToItsHolder) {
+  auto anne = registration(contact("Anne", "anne@exemple.fr"));
+  registration(contact("Bruno", "bruno@exemple.fr"));  // full: waitlisted
+  ASSERT_TRUE(events::cancel_registration(conn(), anne, "2023-01-12T16:00:00Z", std::nullopt));
+  EXPECT_EQ(mails_to("bruno@exemple.fr").back().first, "event_offer");
+  EXPECT_EQ(events::expire_offers(conn(), "2023-01-20T09:00:00Z"), 1);
+  EXPECT_EQ(mails_to("bruno@exemple.fr").back(),
+            (std::pair<std::string, std::string>{"event_offer_expired",
+                                                 "Place non confirmée : Journée des adhérents PACA"}));
+  EXPECT_NE(body("bruno@exemple.fr", "event_offer_expired").find("n'a pas été acceptée à temps"), std::string::npos);
+}
+
 TEST_P(EventMails, ACancelledEventIsToldToEveryoneRegisteredOrWaiting) {
   registration(contact("Anne", "anne@exemple.fr"));
   registration(contact("Bruno", "bruno@exemple.fr"));
