@@ -29,12 +29,6 @@ namespace json = boost::json;
 web::Access readers() { return web::Access::roles_in({"admin", "network", "member"}); }
 web::Access staff() { return web::Access::roles_in({"admin", "network"}); }
 
-Event managed_or_404(Ctx& ctx, std::int64_t id) {
-  auto e = get_event(ctx.db(), EventAccess{access_of(ctx).manage, {}, {}}, id);
-  if (!e) throw web::NotFound{};
-  return *e;
-}
-
 std::string region_name(const std::string& code) {
   auto* r = network::find_region(code);
   return r ? std::string(r->name) : code;
@@ -105,7 +99,7 @@ http::Response checkin_export(Ctx& ctx, const Event& e, const std::string& forma
 }
 
 http::Response mark_from_form(Ctx& ctx) {
-  auto e = managed_or_404(ctx, web::path_id(ctx));
+  auto e = managed_event_or_404(ctx, web::path_id(ctx));
   auto rid = web::path_id(ctx, "rid");
   auto to = ctx.form("status");
   auto back = fmt::format("/evenements/{}/emargement{}", e.id,
@@ -131,7 +125,7 @@ http::Response mark_from_form(Ctx& ctx) {
 }
 
 http::Response bulk_from_form(Ctx& ctx) {
-  auto e = managed_or_404(ctx, web::path_id(ctx));
+  auto e = managed_event_or_404(ctx, web::path_id(ctx));
   auto back = fmt::format("/evenements/{}/emargement", e.id);
   auto now = auth::now_utc();
   if (auto closed = attendance_closed_reason(e.status, e.starts_at, now)) {
@@ -375,7 +369,7 @@ http::Response api_mark(Ctx& ctx) {
   auto rid = web::path_id(ctx);
   auto reg = get_registration(ctx.db(), EventAccess{access_of(ctx).manage, {}, {}}, rid);
   if (!reg) throw web::NotFound{};
-  auto e = managed_or_404(ctx, reg->event_id);
+  auto e = managed_event_or_404(ctx, reg->event_id);
   auto body = ctx.json_body();
   web::Errors errors;
   auto to = web::json_field(body, "status", errors);
@@ -392,7 +386,7 @@ http::Response api_mark(Ctx& ctx) {
 }
 
 http::Response api_bulk(Ctx& ctx) {
-  auto e = managed_or_404(ctx, web::path_id(ctx));
+  auto e = managed_event_or_404(ctx, web::path_id(ctx));
   auto body = ctx.json_body();
   web::Errors errors;
   auto to = web::json_field(body, "status", errors);
@@ -426,7 +420,7 @@ http::Response api_bulk(Ctx& ctx) {
 }
 
 http::Response api_checkin(Ctx& ctx) {
-  auto e = managed_or_404(ctx, web::path_id(ctx));
+  auto e = managed_event_or_404(ctx, web::path_id(ctx));
   json::array items;
   for (auto& r : checkin_list(ctx.db(), e.id, ctx.req.query("q"))) items.push_back(registration_json(r));
   auto c = attendance_count(ctx.db(), e.id);
@@ -437,7 +431,7 @@ http::Response api_checkin(Ctx& ctx) {
 }
 
 http::Response api_outcome_put(Ctx& ctx) {
-  auto e = managed_or_404(ctx, web::path_id(ctx));
+  auto e = managed_event_or_404(ctx, web::path_id(ctx));
   auto body = ctx.json_body();
   web::Errors errors;
   OutcomeTyped typed;
@@ -565,15 +559,15 @@ void register_attendance_routes(web::App& app) {
   app.route("GET", "/evenements/rapports/export.csv", staff(), [](Ctx& ctx) { return report_export(ctx, "csv"); });
   app.route("GET", "/evenements/rapports/export.xlsx", staff(), [](Ctx& ctx) { return report_export(ctx, "xlsx"); });
   app.route("GET", "/evenements/{id}/emargement", staff(),
-            [](Ctx& ctx) { return checkin_page(ctx, managed_or_404(ctx, web::path_id(ctx))); });
+            [](Ctx& ctx) { return checkin_page(ctx, managed_event_or_404(ctx, web::path_id(ctx))); });
   app.route("GET", "/evenements/{id}/emargement.csv", staff(),
-            [](Ctx& ctx) { return checkin_export(ctx, managed_or_404(ctx, web::path_id(ctx)), "csv"); });
+            [](Ctx& ctx) { return checkin_export(ctx, managed_event_or_404(ctx, web::path_id(ctx)), "csv"); });
   app.route("GET", "/evenements/{id}/emargement.xlsx", staff(),
-            [](Ctx& ctx) { return checkin_export(ctx, managed_or_404(ctx, web::path_id(ctx)), "xlsx"); });
+            [](Ctx& ctx) { return checkin_export(ctx, managed_event_or_404(ctx, web::path_id(ctx)), "xlsx"); });
   app.route("POST", "/evenements/{id}/emargement/{rid}", staff(), [](Ctx& ctx) { return mark_from_form(ctx); });
   app.route("POST", "/evenements/{id}/presences", staff(), [](Ctx& ctx) { return bulk_from_form(ctx); });
   app.route("GET", "/evenements/{id}/bilan", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto o = get_outcome(ctx.db(), e.id);
     OutcomeTyped typed;
     typed.outcome.synthesis = o.synthesis;
@@ -581,7 +575,7 @@ void register_attendance_routes(web::App& app) {
     return outcome_form(ctx, e, typed, {}, 200);
   });
   app.route("POST", "/evenements/{id}/bilan", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     OutcomeTyped typed;
     typed.outcome.synthesis = ctx.form("synthesis");
     auto titles = ctx.form_all("video_title"), urls = ctx.form_all("video_url");

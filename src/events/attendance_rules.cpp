@@ -1,19 +1,14 @@
 // Pure rules of attendance and outcomes (see attendance.hpp).
 #include <fmt/format.h>
 
+#include "core/web/text.hpp"
+
 #include "core/web/app.hpp"
 #include "events/attendance.hpp"
 #include "events/rules.hpp"
 
 namespace passerelle::events {
 namespace {
-
-std::string trim(std::string_view s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string_view::npos) return "";
-  auto e = s.find_last_not_of(" \t\r\n");
-  return std::string(s.substr(b, e - b + 1));
-}
 
 bool web_address(std::string_view url) {
   if (url.rfind("https://", 0) != 0 && url.rfind("http://", 0) != 0) return false;
@@ -45,12 +40,12 @@ bool attendance_change_allowed(std::string_view from, std::string_view to) {
 
 web::Errors validate_outcome(OutcomeInput& in) {
   web::Errors errors;
-  in.synthesis = trim(in.synthesis);
+  in.synthesis = text::trim(in.synthesis);
   if (in.synthesis.size() > 50000) errors.push_back({"synthesis", "La synthèse ne doit pas dépasser 50 000 caractères."});
   std::vector<VideoInput> kept;
   int n = 0;
   for (auto& v : in.videos) {
-    auto title = trim(v.title), url = trim(v.url);
+    auto title = text::trim(v.title), url = text::trim(v.url);
     if (title.empty() && url.empty()) continue;
     ++n;
     if (url.empty()) {

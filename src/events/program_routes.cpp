@@ -17,12 +17,6 @@ namespace json = boost::json;
 web::Access readers() { return web::Access::roles_in({"admin", "network", "member"}); }
 web::Access staff() { return web::Access::roles_in({"admin", "network"}); }
 
-Event managed_or_404(Ctx& ctx, std::int64_t id) {
-  auto e = get_event(ctx.db(), EventAccess{access_of(ctx).manage, {}, {}}, id);
-  if (!e) throw web::NotFound{};
-  return *e;
-}
-
 const Session& session_or_404(const Event& e, std::int64_t sid) {
   for (auto& s : e.sessions)
     if (s.id == sid) return s;
@@ -115,12 +109,12 @@ void speakers_view(db::Connection& db, std::int64_t event_id, boost::json::objec
 
 void register_program_routes(web::App& app) {
   app.route("GET", "/evenements/{id}/sessions/{sid}/modifier", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto& s = session_or_404(e, web::path_id(ctx, "sid"));
     return session_form(ctx, e, s, {s.title, s.theme, s.capacity ? std::to_string(*s.capacity) : ""}, {}, 200);
   });
   app.route("POST", "/evenements/{id}/sessions/{sid}", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto& s = session_or_404(e, web::path_id(ctx, "sid"));
     SessionTyped typed{ctx.form("session_title"), ctx.form("session_theme"), ctx.form("session_capacity")};
     SessionInput in;
@@ -138,7 +132,7 @@ void register_program_routes(web::App& app) {
     return session_form(ctx, e, s, typed, errors, 422);
   });
   app.route("POST", "/evenements/{id}/sessions/{sid}/supprimer", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto& s = session_or_404(e, web::path_id(ctx, "sid"));
     db::Transaction tx(ctx.db());
     auto errors = delete_session(ctx.db(), e.id, s.id);
@@ -153,9 +147,9 @@ void register_program_routes(web::App& app) {
   });
 
   app.route("GET", "/evenements/{id}/intervenants", staff(),
-            [](Ctx& ctx) { return speakers_page(ctx, managed_or_404(ctx, web::path_id(ctx)), "", "", {}, 200); });
+            [](Ctx& ctx) { return speakers_page(ctx, managed_event_or_404(ctx, web::path_id(ctx)), "", "", {}, 200); });
   app.route("POST", "/evenements/{id}/intervenants", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto contact = ctx.form("contact"), topic = ctx.form("topic");
     auto choice = chosen(ctx, contact);
     if (!choice) return speakers_page(ctx, e, contact, topic, {{"contact", "Choisissez une personne de l'annuaire."}}, 422);
@@ -169,7 +163,7 @@ void register_program_routes(web::App& app) {
     return http::Response::redirect(fmt::format("/evenements/{}/intervenants", e.id));
   });
   app.route("POST", "/evenements/{id}/intervenants/{sid}/retirer", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto sid = web::path_id(ctx, "sid");
     db::Transaction tx(ctx.db());
     if (!remove_speaker(ctx.db(), e.id, sid)) throw web::NotFound{};
@@ -181,7 +175,7 @@ void register_program_routes(web::App& app) {
 
   // API
   app.route("PATCH", "/api/v1/events/{id}/sessions/{sid}", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto& s = session_or_404(e, web::path_id(ctx, "sid"));
     auto body = ctx.json_body();
     web::Errors errors;
@@ -198,11 +192,11 @@ void register_program_routes(web::App& app) {
       }
     }
     if (!errors.empty()) return web::validation_problem(errors);
-    auto fresh = managed_or_404(ctx, e.id);
+    auto fresh = managed_event_or_404(ctx, e.id);
     return web::json_response(session_json(session_or_404(fresh, s.id)));
   });
   app.route("DELETE", "/api/v1/events/{id}/sessions/{sid}", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto& s = session_or_404(e, web::path_id(ctx, "sid"));
     db::Transaction tx(ctx.db());
     auto errors = delete_session(ctx.db(), e.id, s.id);
@@ -221,7 +215,7 @@ void register_program_routes(web::App& app) {
     return web::json_response(json::object{{"items", std::move(items)}});
   });
   app.route("POST", "/api/v1/events/{id}/speakers", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto body = ctx.json_body();
     web::Errors errors;
     auto contact = web::to_id(web::json_field(body, "contact_id", errors));
@@ -242,7 +236,7 @@ void register_program_routes(web::App& app) {
     throw web::NotFound{};
   });
   app.route("DELETE", "/api/v1/events/{id}/speakers/{sid}", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto sid = web::path_id(ctx, "sid");
     db::Transaction tx(ctx.db());
     if (!remove_speaker(ctx.db(), e.id, sid)) throw web::NotFound{};

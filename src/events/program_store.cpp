@@ -1,18 +1,14 @@
 // SQL of the programme of an event: sessions edited or deleted, speakers.
 #include <fmt/format.h>
 
+#include "core/web/text.hpp"
+
 #include "events/program.hpp"
 #include "events/rules.hpp"
 #include "network/store.hpp"
 
 namespace passerelle::events {
 namespace {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t\r\n");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t\r\n") - b + 1);
-}
 
 // Registrations holding a seat that chose this session.
 std::int64_t session_seats(db::Connection& db, std::int64_t session_id) {
@@ -32,11 +28,11 @@ bool session_of(db::Connection& db, std::int64_t event_id, std::int64_t session_
 web::Errors validate_session(const SessionTyped& in, SessionInput& out) {
   web::Errors errors;
   SessionInput s;
-  s.title = trim(in.title);
-  s.theme = trim(in.theme);
+  s.title = text::trim(in.title);
+  s.theme = text::trim(in.theme);
   if (s.title.empty()) errors.push_back({"session_title", "Le titre de la session est obligatoire."});
   else if (s.title.size() > 200) errors.push_back({"session_title", "200 caractères au plus pour le titre."});
-  auto cap = trim(in.capacity);
+  auto cap = text::trim(in.capacity);
   if (!cap.empty()) {
     bool digits = cap.size() <= 9 && cap.find_first_not_of("0123456789") == std::string::npos;
     if (!digits || std::stoll(cap) == 0) errors.push_back({"session_capacity", "La capacité doit être un nombre entier positif."});
@@ -81,7 +77,7 @@ std::vector<Speaker> list_speakers(db::Connection& db, std::int64_t event_id) {
 
 std::variant<std::int64_t, web::Errors> add_speaker(db::Connection& db, std::int64_t event_id, std::int64_t contact_id,
                                                     std::int64_t organisation_id, const std::string& topic) {
-  auto t = trim(topic);
+  auto t = text::trim(topic);
   web::Errors errors;
   if (t.size() > 300) errors.push_back({"topic", "300 caractères au plus pour le sujet."});
   if (!db.query("SELECT 1 FROM event_speakers WHERE event_id = ? AND contact_id = ?", {event_id, contact_id}).empty())

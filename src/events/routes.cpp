@@ -203,12 +203,6 @@ void check_organiser(Ctx& ctx, const EventValues& v, web::Errors& errors) {
     errors.push_back({"organiser_id", "Organisateur introuvable dans votre périmètre."});
 }
 
-Event managed_or_404(Ctx& ctx, std::int64_t id) {
-  auto e = get_event(ctx.db(), EventAccess{access_of(ctx).manage, {}, {}}, id);
-  if (!e) throw web::NotFound{};
-  return *e;
-}
-
 struct RegistrationTyped {
   std::string contact, dietary, accessibility;
   std::vector<std::string> sessions;
@@ -367,7 +361,7 @@ http::Response register_from_form(Ctx& ctx) {
 
 // Staff add a session (a round table, a workshop) to their event.
 http::Response add_session_from_form(Ctx& ctx) {
-  auto e = managed_or_404(ctx, web::path_id(ctx));
+  auto e = managed_event_or_404(ctx, web::path_id(ctx));
   RegistrationTyped typed;
   typed.session_title = ctx.form("session_title");
   typed.session_theme = ctx.form("session_theme");
@@ -427,11 +421,11 @@ void register_routes(web::App& app) {
   // The event for one's agenda, with the same visibility as its page (404 otherwise).
   app.route("GET", "/evenements/{id}/evenement.ics", readers(), [](Ctx& ctx) { return calendar_download(ctx); });
   app.route("GET", "/evenements/{id}/modifier", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     return form_page(ctx, input_of(e), e.id, {}, 200);
   });
   app.route("POST", "/evenements/{id}", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto in = input_from_form(ctx);
     EventValues v;
     auto errors = validate_event(in, v);
@@ -448,7 +442,7 @@ void register_routes(web::App& app) {
     return http::Response::redirect(fmt::format("/evenements/{}", e.id));
   });
   app.route("POST", "/evenements/{id}/statut", staff(), [](Ctx& ctx) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     auto to = ctx.form("status");
     if (!event_transition_allowed(e.status, to)) throw web::BadRequest{"Changement de statut impossible."};
     db::Transaction tx(ctx.db());
@@ -462,7 +456,7 @@ void register_routes(web::App& app) {
   app.route("POST", "/evenements/{id}/sessions", staff(), [](Ctx& ctx) { return add_session_from_form(ctx); });
   // The registrations of an event for its staff (catering, badges, accessibility), every one.
   auto export_registrations = [](Ctx& ctx, const std::string& format) {
-    auto e = managed_or_404(ctx, web::path_id(ctx));
+    auto e = managed_event_or_404(ctx, web::path_id(ctx));
     std::vector<std::vector<std::string>> rows{{"id", "personne", "structure", "statut", "sessions", "régime alimentaire",
                                                 "accessibilité", "inscrit le"}};
     for (auto& r : event_registrations(ctx.db(), e.id)) {

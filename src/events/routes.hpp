@@ -25,6 +25,9 @@ EventAccess access_of(web::Ctx& ctx);
 // GET …/evenement.ics and /api/v1/events/{id}/ics: the event's iCalendar file (routes.cpp).
 http::Response calendar_download(web::Ctx& ctx);
 bool is_staff(web::Ctx& ctx);
+// An event the caller manages (staff of the organiser's subtree); 404 otherwise,
+// like an unknown id.
+Event managed_event_or_404(web::Ctx& ctx, std::int64_t id);
 // The contacts a caller may register: of organisations in their scope.
 struct ContactChoice {
   std::int64_t contact_id = 0, organisation_id = 0;

@@ -86,14 +86,6 @@ json::object registration_json(const Registration& r) {
           {"session_ids", std::move(sessions)}};
 }
 
-// Staff only, and the event must be theirs: 404 otherwise (like an unknown id).
-Event managed_event_or_404(Ctx& ctx, std::int64_t id) {
-  EventAccess manage_only{access_of(ctx).manage, {}, {}};
-  auto e = get_event(ctx.db(), manage_only, id);
-  if (!e) throw web::NotFound{};
-  return *e;
-}
-
 // The event body as typed input; instants are accepted as local Paris times
 // ("2020-04-20T10:00") like the form's.
 EventInput event_input(const json::object& body, web::Errors& errors, const EventInput& fallback = {}) {

@@ -7,6 +7,12 @@ namespace passerelle::events {
 
 bool is_staff(web::Ctx& ctx) { return ctx.user().has_any_role({"admin", "network"}); }
 
+Event managed_event_or_404(web::Ctx& ctx, std::int64_t id) {
+  auto e = get_event(ctx.db(), EventAccess{access_of(ctx).manage, {}, {}}, id);
+  if (!e) throw web::NotFound{};
+  return *e;
+}
+
 EventAccess access_of(web::Ctx& ctx) {
   EventAccess a;
   a.manage = ctx.user().scope_roots({"admin", "network"});
