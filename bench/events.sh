@@ -40,21 +40,12 @@ CONTACTS=${BENCH_EV_CONTACTS:-30000}
 PASSWORD=passerelle-demo
 TARGET=0.1
 
-say() { printf '[events] %s\n' "$*"; }
-die() { printf '[events] ERROR: %s\n' "$*" >&2; exit 1; }
-now_ms() { date +%s%3N; }
+BENCH_TAG=events
+source "$ROOT/bench/lib.sh"
 [[ -x $BIN ]] || die "$BIN is missing"
 [[ -x $NGINX && -x $WRK ]] || die "nginx or wrk missing: run scripts/install-deps.sh"
 
 SERVER_PID= NGINX_PID= WRK_PID= PG_DIR= PG_PORT=
-stop_pid() {
-  local pid=$1 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   trap '' INT TERM
@@ -66,28 +57,6 @@ trap cleanup EXIT
 trap 'say interrupted; exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p i; for ((i = 0; i < 200; i++)); do p=$((10000 + RANDOM % 20000)); port_in_use "$p" || { echo "$p"; return 0; }; done; die "no free port"; }
-wait_200() {  # URL PID TIMEOUT_S
-  local deadline=$(($(now_ms) + $3 * 1000))
-  while (($(now_ms) < deadline)); do
-    kill -0 "$2" 2>/dev/null || return 1
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" 2>/dev/null) == 200 ]] && return 0
-    sleep 0.02
-  done
-  return 1
-}
-run_wrk() {  # OUT LIMIT ARGS...
-  local out=$1 limit=$2 rc=0; shift 2
-  timeout -k 5 "$limit" "$WRK" "$@" >"$out" 2>&1 &
-  WRK_PID=$!; wait "$WRK_PID" || rc=$?; WRK_PID=
-  return "$rc"
-}
-bench_line() { grep '^BENCH ' "$1" | tail -n1; }
-field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<<" $1"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print "-" }'; }
-verdict() { awk -v a="$1" -v t="$2" 'BEGIN { print (a + 0 >= t + 0) ? "pass" : "**miss**" }'; }
-ms() { awk -v us="$1" 'BEGIN { printf "%.1f ms", us / 1000 }'; }
 
 
 TS=$(date +%Y-%m-%dT%H%M)
@@ -137,19 +106,6 @@ login() {  # BASE EMAIL JAR → prints the session cookie
     --data-urlencode "email=$2" --data-urlencode "password=$PASSWORD" --data-urlencode "next=/" "$1/login") || return 1
   [[ $code == 30[0-9] ]] || { echo "POST /login as $2 answered $code" >&2; return 1; }
   awk '$6 == "passerelle_session" { print $7 }' "$3" | tail -n1
-}
-sql() {  # URL SQL → rows, fields separated by spaces
-  if [[ $1 == postgresql://* ]]; then psql -qAtX -F ' ' "$1" -c "$2"; else sqlite3 -separator ' ' "$1" "$2"; fi
-}
-median_ms() {  # URL TOKEN → median of 5 total times, in ms (after one warm-up)
-  local i t times=()
-  curl -s -o /dev/null -H "Authorization: Bearer $2" "$1"
-  for i in 1 2 3 4 5; do
-    t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Authorization: Bearer $2" "$1")
-    [[ ${t% *} == 200 ]] || { echo "FAILED ${t% *}"; return 0; }
-    times+=("$(awk -v s="${t#* }" 'BEGIN { printf "%.1f", s * 1000 }')")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
 }
 
 FAILED=0

@@ -25,20 +25,11 @@ QUESTIONS=${BENCH_HL_QUESTIONS:-200000}
 ORGS=${BENCH_HL_ORGANISATIONS:-3000}
 TARGET_MS=500
 
-say() { printf '[hotline] %s\n' "$*"; }
-die() { printf '[hotline] ERROR: %s\n' "$*" >&2; exit 1; }
-now_ms() { date +%s%3N; }
+BENCH_TAG=hotline
+source "$ROOT/bench/lib.sh"
 [[ -x $BIN ]] || die "$BIN is missing"
 
 SERVER_PID= PG_DIR= PG_PORT=
-stop_pid() {
-  local pid=$1 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   trap '' INT TERM
@@ -50,30 +41,6 @@ trap cleanup EXIT
 trap 'say interrupted; exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p i; for ((i = 0; i < 200; i++)); do p=$((10000 + RANDOM % 20000)); port_in_use "$p" || { echo "$p"; return 0; }; done; die "no free port"; }
-wait_200() {  # URL PID TIMEOUT_S
-  local deadline=$(($(now_ms) + $3 * 1000))
-  while (($(now_ms) < deadline)); do
-    kill -0 "$2" 2>/dev/null || return 1
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" 2>/dev/null) == 200 ]] && return 0
-    sleep 0.05
-  done
-  return 1
-}
-median_ms() {  # URL TOKEN → median of 5 total times, in ms (after one warm-up)
-  local i t times=()
-  curl -s -o /dev/null -H "Authorization: Bearer $2" "$1"
-  for i in 1 2 3 4 5; do
-    t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "Authorization: Bearer $2" "$1")
-    [[ ${t% *} == 200 ]] || { echo "FAILED ${t% *}"; return 0; }
-    times+=("$(awk -v s="${t#* }" 'BEGIN { printf "%.1f", s * 1000 }')")
-  done
-  printf '%s\n' "${times[@]}" | sort -n | sed -n 3p
-}
-sql() {  # URL SQL
-  if [[ $1 == postgresql://* ]]; then psql -qAtX -F ' ' "$1" -c "$2"; else sqlite3 -separator ' ' "$1" "$2"; fi
-}
 
 TS=$(date +%Y-%m-%dT%H%M)
 mkdir -p "$WORK" "$RESULTS"
