@@ -19,11 +19,13 @@ Question question_or_404(web::Ctx& ctx, std::int64_t id);
 // The question or 404, and only if the caller handles it (staff of its subtree).
 Question managed_or_404(web::Ctx& ctx, std::int64_t id);
 
-// Hook for notifications (the mail outbox, issue 6 "Mailings"): called when a
-// question is asked (`event` "created"), after a reply ("reply", `detail` the
-// state after it) or a state change ("state", `detail` the new state), inside
-// the request's transaction, with the question as it was before. Does nothing yet.
-void on_question_event(db::Connection& db, const Question& q, std::string_view event, std::string_view detail);
+// Notifications (hotline/mail.hpp): called when a question is asked (`event`
+// "created"), assigned to a colleague ("assigned", `q` with its new
+// assignee), after a reply ("reply", `detail` the state after it, `body` the
+// reply, `by_staff` who wrote) or a state change ("state", `detail` the new
+// state), inside the request's transaction, with the question as it was before.
+void on_question_event(db::Connection& db, const Question& q, std::string_view event, std::string_view detail,
+                       bool by_staff = false, const std::string& body = "");
 
 // Shared by pages and API: validates and writes, returning the errors (French,
 // by field) or nothing. Each writes the audit row.

@@ -5,6 +5,7 @@
 #include "core/auth/audit.hpp"
 #include "core/web/input.hpp"
 #include "core/web/text.hpp"
+#include "hotline/mail.hpp"
 #include "hotline/routes.hpp"
 
 namespace passerelle::hotline {
@@ -34,7 +35,10 @@ Question managed_or_404(web::Ctx& ctx, std::int64_t id) {
   return q;
 }
 
-void on_question_event(db::Connection&, const Question&, std::string_view, std::string_view) {}
+void on_question_event(db::Connection& db, const Question& q, std::string_view event, std::string_view detail,
+                       bool by_staff, const std::string& body) {
+  queue_question_mail(db, q, event, detail, by_staff, body, auth::now_utc());
+}
 
 web::Errors create_question_from(web::Ctx& ctx, const QuestionInput& in, const std::optional<web::Ctx::Upload>& file,
                                  std::int64_t& id) {
@@ -83,7 +87,7 @@ web::Errors reply_to(web::Ctx& ctx, const Question& q, const std::string& body, 
   auto to = add_reply(ctx.db(), q, text::trim(body), staff, ctx.user().id, auth::now_utc(), staff ? then : "",
                       load_calendar(ctx.db()));
   audit::record(ctx.db(), ctx.user().id, "create", "question_reply", q.id, to, ctx.req.remote_addr);
-  on_question_event(ctx.db(), q, "reply", to);
+  on_question_event(ctx.db(), q, "reply", to, staff, text::trim(body));
   tx.commit();
   return {};
 }
@@ -140,6 +144,12 @@ web::Errors assign_to(web::Ctx& ctx, const Question& q, const std::string& assig
   assign(ctx.db(), q.id, user, auth::now_utc());
   audit::record(ctx.db(), ctx.user().id, "update", "question", q.id,
                 user ? fmt::format("attribuée à {}", *user) : std::string("non attribuée"), ctx.req.remote_addr);
+  // The new assignee is told, unless they took it themselves.
+  if (user && *user != ctx.user().id && q.assignee_id != user) {
+    Question assigned = q;
+    assigned.assignee_id = user;
+    on_question_event(ctx.db(), assigned, "assigned", "");
+  }
   tx.commit();
   return {};
 }

@@ -6,10 +6,11 @@
 // report's figures computed again here from the demo rows.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { loginAs, tokenClient, stopServer } from '../support/api.mjs';
+import { ApiClient, DEMO, loginAs, organisationIds, tokenClient, stopServer, demoEmail } from '../support/api.mjs';
 import { startServer } from '../support/server.mjs';
+import { smtpSink, waitForMessages, messagesFor } from '../support/smtp.mjs';
 
-let server, admin, network, member, partner, referent, memberPage, networkPage;
+let sink, server, admin, network, member, partner, referent, memberPage, networkPage;
 const unescape = (s) => s.replace(/&#x27;|&#39;|&apos;/g, "'").replace(/&quot;/g, '"').replace(/&lt;/g, '<')
   .replace(/&gt;/g, '>').replace(/&#x2F;/g, '/').replace(/&#x3D;/g, '=').replace(/&#x60;/g, '`').replace(/&amp;/g, '&');
 const text = (html) => unescape(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ');
@@ -17,7 +18,8 @@ const csrfOf = (html) => html.match(/name="_csrf" value="([^"]+)"/)[1];
 const STATES = ['new', 'open', 'waiting', 'answered', 'closed'];
 
 before(async () => {
-  server = await startServer();
+  sink = await smtpSink();
+  server = await startServer({ env: { PASSERELLE_SMTP_URL: sink.url, PASSERELLE_MAIL_INTERVAL_MS: '200' } });
   admin = await tokenClient(server, 'admin');
   network = await tokenClient(server, 'network');
   member = await tokenClient(server, 'member');
@@ -26,7 +28,7 @@ before(async () => {
   memberPage = await loginAs(server, 'member');
   networkPage = await loginAs(server, 'network');
 });
-after(() => stopServer(server));
+after(async () => { await stopServer(server); await sink.stop(); });
 
 // Every question the client sees, whatever its state.
 async function allQuestions(client) {
@@ -371,4 +373,57 @@ test('what a member types is shown as text: a script in a subject or a reply is 
   }
   const page = await (await memberPage.get(`/questions/${id}`)).text();
   assert.ok(page.includes('&lt;script&gt;alert(1)&lt;/script&gt;'));
+});
+
+test('e-mails through the SMTP sink: received, assigned, answered, closed with the rating link; a note never leaves', async () => {
+  // A colleague of the Pays de la Loire delegation, who handles Solipass' questions.
+  const karim = 'karim.hotline@delegation-pdl.fr';
+  const ids = await organisationIds(admin);
+  let out = await server.cli(['user', 'add', karim, '--name', 'Karim Hotline', '--role', 'network',
+    '--org', String(ids[DEMO.pdl]), '--password-stdin'], 'Un-mot-de-passe-solide-2020\n');
+  assert.equal(out.code, 0, out.stderr);
+  out = await server.cli(['token', 'create', '--user', karim]);
+  const colleague = new ApiClient(server.url, { token: out.stdout.trim() });
+
+  const cat = await categoryId('Règles IAE › PASS IAE');
+  let res = await member.call('POST', '/api/v1/questions', {
+    category_id: cat, subject: 'Dérogation PASS IAE pour une salariée en formation', body: 'Peut-on prolonger au-delà de 24 mois ?',
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  const id = res.body.id;
+  const about = (subject) => (m) => m.subject.includes(`n° ${id}`) && m.subject.includes(subject);
+  const memberAddress = demoEmail('member');
+  let got = await waitForMessages(sink, memberAddress, { where: about('bien reçue') });
+  assert.match(got[0].text, /Une première réponse vous sera apportée au plus tard le \S+ \d+ \S+ 20\d\d à \d+ h \d\d/);
+  assert.match(got[0].text, new RegExp(`/questions/${id}`));
+
+  // The admin assigns it to Karim, chosen in the question page's list of the delegation's staff: he is told.
+  const adminPage = await loginAs(server, 'admin');
+  const html = await (await adminPage.get(`/questions/${id}`)).text();
+  const karimId = Number(html.match(/<option value="(\d+)"[^>]*>Karim Hotline<\/option>/)[1]);
+  res = await admin.call('PUT', `/api/v1/questions/${id}/assignee`, { assignee_id: karimId });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.assignee_name, 'Karim Hotline');
+  got = await waitForMessages(sink, karim, { where: about('attribuée') });
+  assert.match(got[0].text, /vous est attribuée/);
+
+  res = await admin.call('POST', `/api/v1/questions/${id}/notes`, { body: 'Voir la note interne DGEFP-7731.' });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  res = await colleague.call('POST', `/api/v1/questions/${id}/replies`, { body: 'Oui, jusqu\'à la fin de la formation.', then: 'closed' });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  got = await waitForMessages(sink, memberAddress, { where: about('Réponse') });
+  assert.match(got[0].text, /Oui, jusqu'à la fin de la formation\./);
+  assert.match(got[0].text, /donnez une note de 1 à 5/);
+  // Reopened by the member: Karim is told what the member wrote.
+  res = await member.call('POST', `/api/v1/questions/${id}/replies`, { body: 'Et si la formation est interrompue ?' });
+  assert.equal(res.status, 201);
+  assert.equal(res.body.state, 'open');
+  got = await waitForMessages(sink, karim, { where: (m) => m.subject.startsWith('Nouveau message') && m.subject.includes(`n° ${id}`) });
+  assert.match(got[0].text, /Et si la formation est interrompue \?/);
+  res = await colleague.call('POST', `/api/v1/questions/${id}/transitions`, { to: 'closed' });
+  assert.equal(res.status, 200);
+  got = await waitForMessages(sink, memberAddress, { where: about('clôturée') });
+  assert.match(got[0].text, /donnez une note de 1 à 5/);
+  for (const m of [...messagesFor(sink, memberAddress), ...messagesFor(sink, karim)])
+    assert.doesNotMatch(m.text, /DGEFP-7731/, 'an internal note is never mailed');
 });

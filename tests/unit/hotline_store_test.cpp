@@ -3,6 +3,10 @@
 // stamps on the first staff reply and on resolution, history rows, notes
 // hidden from members, a second rating refused, attachments, FAQ search and
 // suggestions (accent-insensitive), the report's figures.
+#include <fmt/format.h>
+
+#include "core/auth/auth.hpp"
+#include "hotline/mail.hpp"
 #include "hotline/store.hpp"
 #include "network/store.hpp"
 #include "test_db.hpp"
@@ -205,6 +209,77 @@ TEST_P(HotlineStore, ReportFiguresFromTheRows) {
   EXPECT_EQ(rep.by_region[1].questions, 2);
   auto pdl_only = hotline_report(conn(), {path(pdl)}, {"2020-03-16", "2020-04-05", ""});
   EXPECT_EQ(pdl_only.questions, 2);
+}
+
+// The member is told when their question is received, answered and closed;
+// the assignee when the member writes back or a colleague assigns it to them;
+// a note is never mailed; a phone question typed in by staff for a contact
+// without address mails nobody.
+TEST_P(HotlineStore, MailsTellTheMemberAndTheAssigneeNeverTheNotes) {
+  auto user = [&](const std::string& email, const std::string& name, std::int64_t organisation, const std::string& role) {
+    auto id = conn()
+                  .query("INSERT INTO users (email, display_name, password_hash, disabled, created_at) "
+                         "VALUES (?, ?, 'x', 0, ?) RETURNING id",
+                         {email, name, "2020-01-01T00:00:00Z"})
+                  .rows.at(0)
+                  .integer(0);
+    auth::grant_role(conn(), id, organisation, role);
+    return id;
+  };
+  auto member = user("direction@solipass.fr", "Claire Direction", solipass, "member");
+  auto staff = user("hotline@delegation-pdl.fr", "Karim Hotline", pdl, "network");
+  QuestionValues v;
+  v.organisation_id = solipass;
+  v.category_id = pass;
+  v.subject = "Prolongation du PASS IAE";
+  v.body = "Le PASS IAE d'un salarié arrive à échéance pendant le confinement.";
+  auto id = create_question(conn(), v, "2020-04-10T15:00:00Z", member, cal);
+  auto mails = [&] {
+    return conn().query("SELECT kind, to_address, subject, body_text FROM mail_outbox ORDER BY id");
+  };
+  auto q = *get_question(conn(), staff_pdl, id);
+  EXPECT_EQ(queue_question_mail(conn(), q, "created", "new", false, "", "2020-04-10T15:00:00Z"), 1);
+  EXPECT_EQ(queue_question_mail(conn(), q, "created", "new", false, "", "2020-04-10T15:00:05Z"), 0) << "told once";
+  auto r = mails();
+  ASSERT_EQ(r.rows.size(), 1u);
+  EXPECT_EQ(r.rows[0].text(1), "direction@solipass.fr");
+  EXPECT_EQ(r.rows[0].text(2), fmt::format("Question n° {} bien reçue : Prolongation du PASS IAE", id));
+  EXPECT_NE(r.rows[0].text(3).find("mardi 14 avril 2020"), std::string::npos) << r.rows[0].text(3);  // after Easter Monday
+
+  assign(conn(), id, staff, "2020-04-14T07:00:00Z");
+  q = *get_question(conn(), staff_pdl, id);
+  EXPECT_EQ(queue_question_mail(conn(), q, "assigned", "", false, "", "2020-04-14T07:00:00Z"), 1);
+  add_note(conn(), id, "Vérifier l'ordonnance 2020-324.", staff, "2020-04-14T07:05:00Z");
+  add_reply(conn(), q, "Les PASS IAE sont prolongés de trois mois.", true, staff, "2020-04-14T08:00:00Z", "waiting", cal);
+  EXPECT_EQ(queue_question_mail(conn(), q, "reply", "waiting", true, "Les PASS IAE sont prolongés de trois mois.",
+                                "2020-04-14T08:00:00Z"),
+            1);
+  q = *get_question(conn(), staff_pdl, id);
+  add_reply(conn(), q, "Et pour un salarié en arrêt ?", false, member, "2020-04-15T08:00:00Z", "", cal);
+  EXPECT_EQ(queue_question_mail(conn(), q, "reply", "open", false, "Et pour un salarié en arrêt ?", "2020-04-15T08:00:00Z"),
+            1);
+  q = *get_question(conn(), staff_pdl, id);
+  change_state(conn(), q, "closed", staff, "2020-04-15T09:00:00Z", cal);
+  EXPECT_EQ(queue_question_mail(conn(), q, "state", "closed", true, "", "2020-04-15T09:00:00Z"), 1);
+  r = mails();
+  ASSERT_EQ(r.rows.size(), 5u);
+  EXPECT_EQ(r.rows[1].text(0), "question_assigned");
+  EXPECT_EQ(r.rows[1].text(1), "hotline@delegation-pdl.fr");
+  EXPECT_EQ(r.rows[2].text(0), "question_reply");
+  EXPECT_EQ(r.rows[2].text(1), "direction@solipass.fr");
+  EXPECT_NE(r.rows[2].text(3).find("prolongés de trois mois"), std::string::npos);
+  EXPECT_NE(r.rows[2].text(3).find("complément"), std::string::npos) << "waiting for the member";
+  EXPECT_EQ(r.rows[3].text(0), "question_member_reply");
+  EXPECT_EQ(r.rows[3].text(1), "hotline@delegation-pdl.fr");
+  EXPECT_EQ(r.rows[4].text(0), "question_closed");
+  EXPECT_EQ(r.rows[4].text(1), "direction@solipass.fr");
+  EXPECT_NE(r.rows[4].text(3).find(fmt::format("/questions/{}", id)), std::string::npos);
+  for (auto& row : r.rows) EXPECT_EQ(row.text(3).find("ordonnance 2020-324"), std::string::npos) << "a note is never mailed";
+
+  // Staff type in a phone question of Rebond 93 (no contact, asked by staff): nobody to tell.
+  auto phone = ask(rebond, "Chômage partiel", "2020-03-23T08:00:00Z");
+  auto pq = *get_question(conn(), staff_idf, phone);
+  EXPECT_EQ(queue_question_mail(conn(), pq, "created", "new", false, "", "2020-03-23T08:00:00Z"), 0);
 }
 
 INSTANTIATE_ON_BOTH_ENGINES(HotlineStore);
