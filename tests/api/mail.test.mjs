@@ -7,6 +7,7 @@
 // visibility; administrators see and requeue the outbox, audited.
 import { test, before, after } from 'node:test';
 import net from 'node:net';
+import { execFileSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
 import { tokenClient, loginAs, organisationIds, stopServer, DEMO } from '../support/api.mjs';
@@ -244,10 +245,48 @@ test('without PASSERELLE_SMTP_URL mails stay queued (log, metrics); \'passerelle
   }
 });
 
-test('the command line queues the reminders of the day before', async () => {
-  const reminders = await server.cli(['events', 'send-reminders']);
-  assert.equal(reminders.code, 0, reminders.stderr);
-  assert.match(reminders.stdout, /^Rappels mis en file : \d+/);
+// Paris wall-clock time `hours` from now, as the event form takes it ("2026-12-08T10:15").
+const parisIn = (hours) => new Date(Date.now() + hours * 3600000)
+  .toLocaleString('sv-SE', { timeZone: 'Europe/Paris' }).replace(' ', 'T').slice(0, 16);
+
+// Test fixture only: a statement on the server's database (sqlite3 or psql).
+function sql(statement) {
+  if (server.engine === 'postgres') execFileSync('psql', [server.database, '-qtAX', '-c', statement]);
+  else execFileSync('sqlite3', ['-cmd', '.timeout 5000', server.database, statement]);
+}
+
+test('the reminder of the day before reaches the SMTP sink once, with the .ics; a registration of the last day gets none', async () => {
+  const res = await admin.call('POST', '/api/v1/events', {
+    kind: 'webinar', title: 'Webinaire : le PASS IAE après la réforme', starts_at: parisIn(20), ends_at: parisIn(21),
+    visio_url: 'https://visio.passerelle.fr/pass-iae', organiser_id: ids[DEMO.pdl], regions: ['52'],
+    status: 'published', open_to_all: true,
+  });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  const event = res.body;
+  const early = uniqueAddress('early'), late = uniqueAddress('late');
+  const early_reg = await register(member, event.id, await solipassContact(admin, early, 'Awa'));
+  await register(member, event.id, await solipassContact(admin, late, 'Jules'));
+  await waitForMessages(sink, early);
+  await waitForMessages(sink, late);
+  // Awa registered a week ago (the fixture moves her registration back); Jules today.
+  const weekAgo = new Date(Date.now() - 7 * 86400000).toISOString().slice(0, 19) + 'Z';
+  sql(`UPDATE registrations SET created_at = '${weekAgo}', updated_at = '${weekAgo}' WHERE id = ${early_reg.id}`);
+  const first = await server.cli(['events', 'send-reminders']);
+  assert.equal(first.code, 0, first.stderr);
+  assert.match(first.stdout, /^Rappels mis en file : \d+/);
+  const [mail] = await waitForMessages(sink, early, { where: (m) => m.subject.startsWith('Rappel') });
+  assert.match(mail.subject, /^Rappel : Webinaire : le PASS IAE après la réforme, le \S+ \d+ \S+ 20\d\d/);
+  assert.match(mail.text, /Bonjour Awa Test,/);
+  assert.match(mail.text, /https:\/\/visio\.passerelle\.fr\/pass-iae/);
+  assert.equal(mail.attachments.length, 1);
+  assert.equal(parseIcs(mail.attachments[0].text).SUMMARY, 'Webinaire : le PASS IAE après la réforme');
+  // A second pass (or the server's own) queues nothing more.
+  const again = await server.cli(['events', 'send-reminders']);
+  assert.match(again.stdout, /^Rappels mis en file : 0/);
+  await sleep(1000);
+  assert.equal(messagesFor(sink, early).filter((m) => m.subject.startsWith('Rappel')).length, 1);
+  assert.equal(messagesFor(sink, late).filter((m) => m.subject.startsWith('Rappel')).length, 0,
+    'registered less than a day before: the confirmation is enough');
 });
 
 test('the OpenAPI document describes the .ics download and the outbox', async () => {
