@@ -390,9 +390,20 @@ class PgConnection final : public Connection {
  private:
   // Session settings are lost with the connection, so they are set again
   // after every reconnection, and the statement cache starts empty.
+  //
+  // Generic plans: every statement is prepared once per connection and its
+  // plan kept. In the default "auto" mode PostgreSQL plans again at each
+  // execution whenever the generic plan's estimate is higher than the custom
+  // ones — which a parameterised LIMIT or scope range always makes it — and
+  // planning then costs far more than running: the member's registrations of
+  // an event, 5 tables, 1.3–8 ms to plan for 0.2 ms to run. Measured on the
+  // event page (20,000 events, 400,000 registrations): 993 → 1,909 req/s, the
+  // events report unchanged (60–80 ms). Our statements filter on keys, scope
+  // ranges and word ranges (never a LIKE prefix on an index), where the
+  // generic plan is the custom one.
   void start_session() {
     statements_.clear();
-    exec("SET TIME ZONE 'UTC'; SET client_min_messages = warning");
+    exec("SET TIME ZONE 'UTC'; SET client_min_messages = warning; SET plan_cache_mode = force_generic_plan");
   }
 
   // Before each statement. After a reconnection, a transaction the caller
