@@ -83,6 +83,10 @@ struct Outcome {
   std::string next_title, next_starts_at, next_status;
 };
 Outcome get_outcome(db::Connection& db, std::int64_t event_id);
+// The same reads as statements (two), for a page's db::query_all, and the
+// outcome read back from their results starting at `first`.
+std::vector<db::OwnedStatement> outcome_reads(std::int64_t event_id);
+Outcome outcome_from_reads(const std::vector<db::Result>& results, std::size_t first);
 // Replaces the synthesis and the videos (inside the caller's transaction).
 void save_outcome(db::Connection& db, std::int64_t event_id, const OutcomeInput& in);
 // Announces the next date: a new event like this one (kind, title, organiser,

@@ -530,8 +530,7 @@ http::Response api_report(Ctx& ctx) {
 
 }  // namespace
 
-void outcome_view(db::Connection& db, std::int64_t event_id, json::object& data) {
-  auto o = get_outcome(db, event_id);
+void outcome_view(const Outcome& o, json::object& data) {
   json::array paragraphs, videos;
   std::size_t start = 0;
   while (start < o.synthesis.size()) {

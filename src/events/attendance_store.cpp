@@ -8,6 +8,8 @@
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
 #include "events/attendance.hpp"
+
+#include "core/db/batch.hpp"
 #include "events/rules.hpp"
 
 namespace passerelle::events {
@@ -134,20 +136,28 @@ std::int64_t bulk_attendance(db::Connection& db, std::int64_t event_id, const st
   return changed;
 }
 
-Outcome get_outcome(db::Connection& db, std::int64_t event_id) {
+std::vector<db::OwnedStatement> outcome_reads(std::int64_t event_id) {
+  return {{"SELECT e.synthesis, e.next_event_id, COALESCE(n.title, ''), COALESCE(n.starts_at, ''), "
+           "COALESCE(n.status, '') FROM events e LEFT JOIN events n ON n.id = e.next_event_id WHERE e.id = ?",
+           {event_id}},
+          {"SELECT id, title, url FROM event_videos WHERE event_id = ? ORDER BY position, id", {event_id}}};
+}
+
+Outcome outcome_from_reads(const std::vector<db::Result>& results, std::size_t first) {
   Outcome o;
-  auto r = db.query("SELECT e.synthesis, e.next_event_id, COALESCE(n.title, ''), COALESCE(n.starts_at, ''), "
-                    "COALESCE(n.status, '') FROM events e LEFT JOIN events n ON n.id = e.next_event_id WHERE e.id = ?",
-                    {event_id});
+  auto& r = results.at(first);
   if (r.empty()) return o;
   o.synthesis = r.rows[0].text(0);
   o.next_event_id = r.rows[0].opt_integer(1);
   o.next_title = r.rows[0].text(2);
   o.next_starts_at = r.rows[0].text(3);
   o.next_status = r.rows[0].text(4);
-  for (auto& v : db.query("SELECT id, title, url FROM event_videos WHERE event_id = ? ORDER BY position, id", {event_id}).rows)
-    o.videos.push_back({v.integer(0), v.text(1), v.text(2)});
+  for (auto& v : results.at(first + 1).rows) o.videos.push_back({v.integer(0), v.text(1), v.text(2)});
   return o;
+}
+
+Outcome get_outcome(db::Connection& db, std::int64_t event_id) {
+  return outcome_from_reads(db::query_all_owned(db, outcome_reads(event_id)), 0);
 }
 
 void save_outcome(db::Connection& db, std::int64_t event_id, const OutcomeInput& in) {

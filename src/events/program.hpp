@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/db/batch.hpp"
 #include "core/db/database.hpp"
 #include "core/web/validation.hpp"
 #include "events/store.hpp"
@@ -33,6 +34,9 @@ struct Speaker {
   std::string name, organisation_name, function_title, topic;
 };
 std::vector<Speaker> list_speakers(db::Connection& db, std::int64_t event_id);
+// The same as a statement, for a page's db::query_all, and its rows read back.
+db::OwnedStatement speakers_read(std::int64_t event_id);
+std::vector<Speaker> speakers_from(const db::Result& result);
 // Adds a speaker (inside the caller's transaction). Errors: already a speaker,
 // topic over 300 characters. The contact and organisation are checked by the caller.
 std::variant<std::int64_t, web::Errors> add_speaker(db::Connection& db, std::int64_t event_id, std::int64_t contact_id,

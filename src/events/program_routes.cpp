@@ -100,9 +100,9 @@ std::optional<SpeakerChoice> chosen(Ctx& ctx, const std::string& value) {
 
 }  // namespace
 
-void speakers_view(db::Connection& db, std::int64_t event_id, boost::json::object& data) {
+void speakers_view(const std::vector<Speaker>& speakers, boost::json::object& data) {
   json::array out;
-  for (auto& s : list_speakers(db, event_id)) out.push_back(speaker_json(s));
+  for (auto& s : speakers) out.push_back(speaker_json(s));
   data["has_speakers"] = !out.empty();
   data["speakers"] = std::move(out);
 }

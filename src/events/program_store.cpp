@@ -64,15 +64,23 @@ web::Errors delete_session(db::Connection& db, std::int64_t event_id, std::int64
   return {};
 }
 
-std::vector<Speaker> list_speakers(db::Connection& db, std::int64_t event_id) {
+db::OwnedStatement speakers_read(std::int64_t event_id) {
+  return {"SELECT s.id, s.event_id, s.contact_id, s.organisation_id, c.first_name || ' ' || c.last_name, "
+          "o.name, c.function_title, s.topic FROM event_speakers s JOIN contacts c ON c.id = s.contact_id "
+          "JOIN organisations o ON o.id = s.organisation_id WHERE s.event_id = ? ORDER BY s.position, s.id",
+          {event_id}};
+}
+
+std::vector<Speaker> speakers_from(const db::Result& result) {
   std::vector<Speaker> out;
-  for (auto& r : db.query("SELECT s.id, s.event_id, s.contact_id, s.organisation_id, c.first_name || ' ' || c.last_name, "
-                          "o.name, c.function_title, s.topic FROM event_speakers s JOIN contacts c ON c.id = s.contact_id "
-                          "JOIN organisations o ON o.id = s.organisation_id WHERE s.event_id = ? ORDER BY s.position, s.id",
-                          {event_id})
-                     .rows)
+  for (auto& r : result.rows)
     out.push_back({r.integer(0), r.integer(1), r.integer(2), r.integer(3), r.text(4), r.text(5), r.text(6), r.text(7)});
   return out;
+}
+
+std::vector<Speaker> list_speakers(db::Connection& db, std::int64_t event_id) {
+  auto read = speakers_read(event_id);
+  return speakers_from(db.query(read.sql, read.params));
 }
 
 std::variant<std::int64_t, web::Errors> add_speaker(db::Connection& db, std::int64_t event_id, std::int64_t contact_id,

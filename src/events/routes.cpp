@@ -6,7 +6,9 @@
 #include "core/auth/audit.hpp"
 #include "core/web/download.hpp"
 #include "core/web/input.hpp"
+#include "events/attendance.hpp"
 #include "events/mail.hpp"
+#include "events/program.hpp"
 #include "events/routes.hpp"
 #include "network/model.hpp"
 
@@ -212,7 +214,16 @@ struct RegistrationTyped {
 http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& typed, const web::Errors& errors,
                           int status) {
   auto access = access_of(ctx);
-  auto e = get_event(ctx.db(), access, id);
+  // The page's reads in one round trip: the event, the caller's registrations
+  // to it, its outcome and its speakers (a pipeline on PostgreSQL).
+  RegistrationFilter f;
+  f.event_id = id;
+  auto reads = event_reads(access, id);
+  reads.push_back(own_registrations_read(access, f));
+  for (auto& r : outcome_reads(id)) reads.push_back(std::move(r));
+  reads.push_back(speakers_read(id));
+  auto results = db::query_all_owned(ctx.db(), reads);
+  auto e = event_from_reads(access, id, results);
   if (!e) throw web::NotFound{};
   auto data = event_view(*e);
   data["title"] = e->title;
@@ -275,10 +286,8 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
     data["registrations_paged"] = rf.after_id > 0;
     data["registrations_filtered"] = rf.after_id > 0 || !rf.status.empty() || !rf.q.empty();
   }
-  RegistrationFilter f;
-  f.event_id = e->id;
   json::array own;
-  for (auto& r : own_registrations(ctx.db(), access, f)) own.push_back(registration_json(r));
+  for (auto& r : registrations_from(ctx.db(), results[kEventReads])) own.push_back(registration_json(r));
   data["has_own"] = !own.empty();
   data["own"] = std::move(own);
   auto closed = registration_closed_reason(e->status, e->registration_opens_at, e->registration_closes_at, e->starts_at,
@@ -306,8 +315,8 @@ http::Response event_page(Ctx& ctx, std::int64_t id, const RegistrationTyped& ty
     data["has_transitions"] = !next.empty();
     data["transitions"] = std::move(next);
   }
-  outcome_view(ctx.db(), e->id, data);
-  speakers_view(ctx.db(), e->id, data);
+  outcome_view(outcome_from_reads(results, kEventReads + 1), data);
+  speakers_view(speakers_from(results[kEventReads + 3]), data);
   for (auto& [k, v] : web::errors_json(errors)) data[k] = v;
   return web::page(ctx, "events/event", std::move(data), status);
 }

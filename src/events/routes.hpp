@@ -12,10 +12,12 @@ void register_api_routes(web::App& app);
 void register_attendance_routes(web::App& app);
 // Sessions edited or deleted, speakers; pages and API (program_routes.cpp).
 void register_program_routes(web::App& app);
+struct Speaker;
+struct Outcome;
 // The speakers of an event for its page.
-void speakers_view(db::Connection& db, std::int64_t event_id, boost::json::object& data);
+void speakers_view(const std::vector<Speaker>& speakers, boost::json::object& data);
 // The outcome of an event for its page: synthesis paragraphs, videos, next date.
-void outcome_view(db::Connection& db, std::int64_t event_id, boost::json::object& data);
+void outcome_view(const Outcome& o, boost::json::object& data);
 
 // Who looks (routes_common.cpp): staff (admin, network) manage the events
 // organised in their subtrees; everyone (staff and members) sees the published

@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "core/auth/auth.hpp"
+#include "core/db/batch.hpp"
 #include "core/web/text.hpp"
 #include "events/mail.hpp"
 
@@ -235,35 +236,48 @@ std::vector<Event> list_events(db::Connection& db, const EventAccess& access, co
   return out;
 }
 
-std::optional<Event> get_event(db::Connection& db, const EventAccess& access, std::int64_t id) {
+std::vector<db::OwnedStatement> event_reads(const EventAccess& access, std::int64_t id) {
   db::Params params{id};
   auto sql = fmt::format("SELECT {} FROM events e JOIN organisations o ON o.id = e.organiser_id WHERE e.id = ? AND ",
                          kEventColumns) +
              visibility(access, params);
-  auto r = db.query(sql, params);
-  if (r.empty()) return std::nullopt;
-  std::vector<Event> one{event_from_row(r.rows[0])};
-  load_regions(db, one);
-  Event e = std::move(one[0]);
+  std::vector<db::OwnedStatement> out;
+  out.push_back({std::move(sql), std::move(params)});
+  out.push_back({"SELECT event_id, region FROM event_regions WHERE event_id = ? ORDER BY region", {id}});
+  out.push_back({fmt::format("SELECT COALESCE(SUM(CASE WHEN status IN {} THEN 1 ELSE 0 END), 0), "
+                             "COALESCE(SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END), 0), "
+                             "COALESCE(SUM(CASE WHEN status = 'offered' THEN 1 ELSE 0 END), 0) "
+                             "FROM registrations WHERE event_id = ?",
+                             kSeatStatuses),
+                 {id}});
+  out.push_back({fmt::format("SELECT s.id, s.title, s.theme, s.capacity, "
+                             "(SELECT COUNT(*) FROM registration_sessions rs JOIN registrations r "
+                             "ON r.id = rs.registration_id WHERE rs.session_id = s.id AND r.status IN {}) "
+                             "FROM event_sessions s WHERE s.event_id = ? ORDER BY s.position, s.id",
+                             kSeatStatuses),
+                 {id}});
+  return out;
+}
+
+std::optional<Event> event_from_reads(const EventAccess& access, std::int64_t id, std::vector<db::Result>& results,
+                                      std::size_t first) {
+  auto& row = results.at(first);
+  if (row.empty()) return std::nullopt;  // unknown, or not visible: nothing else is kept
+  Event e = event_from_row(row.rows[0]);
+  for (auto& r : results.at(first + 1).rows) e.regions.push_back(r.text(1));
   e.managed = in_scope(access.manage, e.organiser_path);
-  auto counts = db.query(fmt::format("SELECT COALESCE(SUM(CASE WHEN status IN {} THEN 1 ELSE 0 END), 0), "
-                                     "COALESCE(SUM(CASE WHEN status = 'waitlisted' THEN 1 ELSE 0 END), 0), "
-                                     "COALESCE(SUM(CASE WHEN status = 'offered' THEN 1 ELSE 0 END), 0) "
-                                     "FROM registrations WHERE event_id = ?",
-                                     kSeatStatuses),
-                         {id});
+  auto& counts = results.at(first + 2);
   e.used = counts.rows[0].integer(0);
   e.waitlisted = counts.rows[0].integer(1);
   e.offered = counts.rows[0].integer(2);
-  auto sessions = db.query(fmt::format("SELECT s.id, s.title, s.theme, s.capacity, "
-                                       "(SELECT COUNT(*) FROM registration_sessions rs JOIN registrations r "
-                                       "ON r.id = rs.registration_id WHERE rs.session_id = s.id AND r.status IN {}) "
-                                       "FROM event_sessions s WHERE s.event_id = ? ORDER BY s.position, s.id",
-                                       kSeatStatuses),
-                           {id});
-  for (auto& row : sessions.rows)
-    e.sessions.push_back({row.integer(0), id, row.text(1), row.text(2), row.opt_integer(3), row.integer(4)});
+  for (auto& r : results.at(first + 3).rows)
+    e.sessions.push_back({r.integer(0), id, r.text(1), r.text(2), r.opt_integer(3), r.integer(4)});
   return e;
+}
+
+std::optional<Event> get_event(db::Connection& db, const EventAccess& access, std::int64_t id) {
+  auto results = db::query_all_owned(db, event_reads(access, id));
+  return event_from_reads(access, id, results);
 }
 
 std::int64_t create_event(db::Connection& db, const EventValues& v, const std::vector<SessionInput>& sessions) {
@@ -503,7 +517,7 @@ std::vector<Registration> event_registrations(db::Connection& db, std::int64_t e
   return out;
 }
 
-std::vector<Registration> own_registrations(db::Connection& db, const EventAccess& access, const RegistrationFilter& f) {
+db::OwnedStatement own_registrations_read(const EventAccess& access, const RegistrationFilter& f) {
   db::Params params;
   auto sql = fmt::format("SELECT {}{} WHERE ", kRegistrationColumns, kRegistrationFrom) +
              network::scope_condition(access.own, params, "ro.path");
@@ -517,10 +531,19 @@ std::vector<Registration> own_registrations(db::Connection& db, const EventAcces
   }
   sql += " ORDER BY r.id DESC LIMIT ?";
   params.push_back(f.limit);
+  return {std::move(sql), std::move(params)};
+}
+
+std::vector<Registration> registrations_from(db::Connection& db, const db::Result& result) {
   std::vector<Registration> out;
-  for (auto& row : db.query(sql, params).rows) out.push_back(registration_from_row(row));
+  for (auto& row : result.rows) out.push_back(registration_from_row(row));
   load_sessions(db, out);
   return out;
+}
+
+std::vector<Registration> own_registrations(db::Connection& db, const EventAccess& access, const RegistrationFilter& f) {
+  auto read = own_registrations_read(access, f);
+  return registrations_from(db, db.query(read.sql, read.params));
 }
 
 std::vector<Registration> event_registrations(db::Connection& db, std::int64_t event_id, const EventRegistrationFilter& f) {

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/db/batch.hpp"
 #include "core/db/database.hpp"
 #include "core/web/validation.hpp"
 #include "events/rules.hpp"
@@ -60,6 +61,13 @@ struct EventFilter {
 std::vector<Event> list_events(db::Connection& db, const EventAccess& access, const EventFilter& f);
 // With its sessions and seat counts; nullopt when unseen.
 std::optional<Event> get_event(db::Connection& db, const EventAccess& access, std::int64_t id);
+// The same reads as statements, for a page that sends them with others in one
+// round trip (db::query_all), and the event read back from their results
+// (the kEventReads results starting at `first`).
+inline constexpr std::size_t kEventReads = 4;
+std::vector<db::OwnedStatement> event_reads(const EventAccess& access, std::int64_t id);
+std::optional<Event> event_from_reads(const EventAccess& access, std::int64_t id, std::vector<db::Result>& results,
+                                      std::size_t first = 0);
 
 struct SessionInput {
   std::string title, theme;
@@ -131,5 +139,8 @@ struct RegistrationFilter {
 };
 // The caller's organisations' registrations, newest first (keyset on id, descending).
 std::vector<Registration> own_registrations(db::Connection& db, const EventAccess& access, const RegistrationFilter& f);
+// The same as a statement, and its rows read back (their sessions loaded).
+db::OwnedStatement own_registrations_read(const EventAccess& access, const RegistrationFilter& f);
+std::vector<Registration> registrations_from(db::Connection& db, const db::Result& result);
 
 }  // namespace passerelle::events
