@@ -2,6 +2,7 @@
 #include <spdlog/sinks/ostream_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+#include <malloc.h>
 #include <sys/resource.h>
 #include <termios.h>
 #include <unistd.h>
@@ -151,6 +152,14 @@ int cmd_migrate() {
 
 int cmd_serve() {
   auto started = std::chrono::steady_clock::now();
+  // Memory freed by a request is kept for the next one instead of being given
+  // back to the system and faulted in again page by page (page faults cost
+  // more than the work on this kind of machine): the events report of a
+  // national year, 71,540 registrations on PostgreSQL, 149 → 87 ms. Up to
+  // 32 MB free is kept per arena; blocks under 16 MB come from the heap.
+  mallopt(M_TRIM_THRESHOLD, 32 << 20);
+  mallopt(M_MMAP_THRESHOLD, 16 << 20);
+  mallopt(M_TOP_PAD, 4 << 20);
   // One JSON line per request on stdout, buffered and flushed every second
   // (and at once for warnings): a write(2) per request would cost more than
   // most requests themselves.
