@@ -127,9 +127,14 @@ http::Response project_page(Ctx& ctx, std::int64_t id, const Typed& typed, const
   const auto& f = p.figures;
   json::array funders, activities;
   for (auto& x : p.funders)
-    funders.push_back(json::object{{"id", x.id}, {"name", x.name}, {"amount", network::format_euros(x.amount_cents)}});
+    funders.push_back(json::object{{"id", x.id},
+                                   {"project_id", p.id},
+                                   {"name", x.name},
+                                   {"amount", network::format_euros(x.amount_cents)}});
   for (auto& a : p.activities)
-    activities.push_back(json::object{{"kind_label", label_of(kActivityKinds, a.kind)},
+    activities.push_back(json::object{{"activity_id", a.id},
+                                      {"project_id", p.id},
+                                      {"kind_label", label_of(kActivityKinds, a.kind)},
                                       {"title", a.title},
                                       {"planned", day(a.planned_on)},
                                       {"event_id", a.event_id.value_or(0)},
@@ -316,6 +321,31 @@ void register_project_routes(web::App& app) {
     tx.commit();
     ctx.flash("Le projet a été modifié.");
     return redirect_to(p);
+  });
+  // Before …/financeurs and …/activites: the removal of one funder, of one activity.
+  app.route("POST", "/projets/{id}/financeurs/{fid}/retirer", staff(), [](Ctx& ctx) {
+    auto p = project_or_404(ctx, web::path_id(ctx));
+    auto funder = web::path_id(ctx, "fid");
+    db::Transaction tx(ctx.db());
+    auto name = remove_funder(ctx.db(), p.id, funder);
+    if (!name) throw web::NotFound{};
+    audit::record(ctx.db(), ctx.user().id, "delete", "project_funder", funder, fmt::format("{} : {}", p.title, *name),
+                  ctx.req.remote_addr);
+    tx.commit();
+    ctx.flash(fmt::format("{} ne figure plus parmi les financeurs.", *name));
+    return http::Response::redirect(fmt::format("/projets/{}#funders", p.id));
+  });
+  app.route("POST", "/projets/{id}/activites/{aid}/retirer", staff(), [](Ctx& ctx) {
+    auto p = project_or_404(ctx, web::path_id(ctx));
+    auto activity = web::path_id(ctx, "aid");
+    db::Transaction tx(ctx.db());
+    auto title = remove_activity(ctx.db(), p.id, activity);
+    if (!title) throw web::NotFound{};
+    audit::record(ctx.db(), ctx.user().id, "delete", "project_activity", activity, fmt::format("{} : {}", p.title, *title),
+                  ctx.req.remote_addr);
+    tx.commit();
+    ctx.flash(fmt::format("L'activité « {} » est retirée du projet (son événement est conservé).", *title));
+    return http::Response::redirect(fmt::format("/projets/{}#activities", p.id));
   });
   app.route("POST", "/projets/{id}/financeurs", staff(), [](Ctx& ctx) { return add_funder_from_form(ctx); });
   app.route("POST", "/projets/{id}/activites", staff(), [](Ctx& ctx) { return add_activity_from_form(ctx); });

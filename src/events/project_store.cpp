@@ -159,6 +159,22 @@ void update_project(db::Connection& db, const Project& current, const ProjectVal
   if (v.status != current.status) write_work_history(db, "project", current.id, current.status, v.status, user_id);
 }
 
+std::optional<std::string> remove_funder(db::Connection& db, std::int64_t project_id, std::int64_t funder_id) {
+  auto r = db.query("SELECT o.name FROM project_funders f JOIN organisations o ON o.id = f.organisation_id "
+                    "WHERE f.id = ? AND f.project_id = ?",
+                    {funder_id, project_id});
+  if (r.empty()) return std::nullopt;
+  db.query("DELETE FROM project_funders WHERE id = ? AND project_id = ?", {funder_id, project_id});
+  return r.rows[0].text(0);
+}
+
+std::optional<std::string> remove_activity(db::Connection& db, std::int64_t project_id, std::int64_t activity_id) {
+  auto r = db.query("SELECT title FROM project_activities WHERE id = ? AND project_id = ?", {activity_id, project_id});
+  if (r.empty()) return std::nullopt;
+  db.query("DELETE FROM project_activities WHERE id = ? AND project_id = ?", {activity_id, project_id});
+  return r.rows[0].text(0);
+}
+
 std::variant<std::int64_t, web::Errors> add_funder(db::Connection& db, const WorkAccess& access, std::int64_t project_id,
                                                    const FunderValues& v) {
   auto o = db.query("SELECT kind, path FROM organisations WHERE id = ?", {v.organisation_id});

@@ -374,6 +374,15 @@ http::Response update_project_api(Ctx& ctx) {
   return project_response(ctx, p.id, 200);
 }
 
+// DELETE of a row of a group or project: 204, or 404 when it is not one of
+// theirs (like a group or project out of reach), audited.
+http::Response removed(Ctx& ctx, const std::optional<std::string>& what, const char* entity, std::int64_t id,
+                       const std::string& owner) {
+  if (!what) throw web::NotFound{};
+  audit::record(ctx.db(), ctx.user().id, "delete", entity, id, fmt::format("{} : {}", owner, *what));
+  return http::Response{204, {}, {}, {}};
+}
+
 http::Response add_funder_api(Ctx& ctx) {
   auto p = project_or_404(ctx, web::path_id(ctx));
   auto body = ctx.json_body();
@@ -445,12 +454,44 @@ void register_work_api_routes(web::App& app) {
     return create_deliverable(ctx, ctx.json_body(), g.id, std::nullopt);
   });
 
+  app.route("DELETE", "/api/v1/working-groups/{id}/members/{member_id}", staff, [](Ctx& ctx) {
+    auto g = managed_group_or_404(ctx, web::path_id(ctx));
+    auto member = web::path_id(ctx, "member_id");
+    db::Transaction tx(ctx.db());
+    auto res = removed(ctx, remove_member(ctx.db(), g.id, member), "working_group_member", member, g.title);
+    tx.commit();
+    return res;
+  });
+  app.route("DELETE", "/api/v1/working-groups/{id}/meetings/{event_id}", staff, [](Ctx& ctx) {
+    auto g = managed_group_or_404(ctx, web::path_id(ctx));
+    auto event = web::path_id(ctx, "event_id");
+    db::Transaction tx(ctx.db());
+    auto res = removed(ctx, remove_meeting(ctx.db(), g.id, event), "working_group_meeting", g.id, g.title);
+    tx.commit();
+    return res;
+  });
   app.route("GET", "/api/v1/projects", staff, [](Ctx& ctx) { return list_projects_api(ctx); });
   app.route("POST", "/api/v1/projects", staff, [](Ctx& ctx) { return create_project_api(ctx); });
   app.route("GET", "/api/v1/projects/{id}", staff, [](Ctx& ctx) { return project_response(ctx, web::path_id(ctx), 200); });
   app.route("PATCH", "/api/v1/projects/{id}", staff, [](Ctx& ctx) { return update_project_api(ctx); });
   app.route("POST", "/api/v1/projects/{id}/funders", staff, [](Ctx& ctx) { return add_funder_api(ctx); });
   app.route("PATCH", "/api/v1/projects/{id}/funders/{funder_id}", staff, [](Ctx& ctx) { return update_funder_api(ctx); });
+  app.route("DELETE", "/api/v1/projects/{id}/funders/{funder_id}", staff, [](Ctx& ctx) {
+    auto p = project_or_404(ctx, web::path_id(ctx));
+    auto funder = web::path_id(ctx, "funder_id");
+    db::Transaction tx(ctx.db());
+    auto res = removed(ctx, remove_funder(ctx.db(), p.id, funder), "project_funder", funder, p.title);
+    tx.commit();
+    return res;
+  });
+  app.route("DELETE", "/api/v1/projects/{id}/activities/{activity_id}", staff, [](Ctx& ctx) {
+    auto p = project_or_404(ctx, web::path_id(ctx));
+    auto activity = web::path_id(ctx, "activity_id");
+    db::Transaction tx(ctx.db());
+    auto res = removed(ctx, remove_activity(ctx.db(), p.id, activity), "project_activity", activity, p.title);
+    tx.commit();
+    return res;
+  });
   app.route("POST", "/api/v1/projects/{id}/activities", staff, [](Ctx& ctx) { return add_activity_api(ctx); });
   app.route("POST", "/api/v1/projects/{id}/deliverables", staff, [](Ctx& ctx) {
     auto p = project_or_404(ctx, web::path_id(ctx));

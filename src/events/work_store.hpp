@@ -80,6 +80,12 @@ std::variant<std::int64_t, web::Errors> add_member(db::Connection& db, const Wor
                                                    const MemberValues& v);
 // The event one the caller manages, not already a meeting of the group.
 web::Errors add_meeting(db::Connection& db, const WorkAccess& access, std::int64_t group_id, const std::string& event_id);
+// Removals, inside the caller's transaction: a member who left the group, an
+// event that was not one of its meetings. Each answers what it removed (a
+// label for the audit and the flash), or nullopt when the row is not of this
+// group (then nothing is written).
+std::optional<std::string> remove_member(db::Connection& db, std::int64_t group_id, std::int64_t member_id);
+std::optional<std::string> remove_meeting(db::Connection& db, std::int64_t group_id, std::int64_t event_id);
 
 // --- Funded projects ---------------------------------------------------------
 struct Funder {
@@ -144,6 +150,9 @@ std::variant<std::int64_t, web::Errors> add_funder(db::Connection& db, const Wor
 std::optional<Funder> get_funder(db::Connection& db, std::int64_t id);
 void update_funder_amount(db::Connection& db, std::int64_t id, std::int64_t amount_cents);
 // The event, if any, one the caller manages and not linked to another activity of the project.
+// The same for a project: a funder that withdrew, an activity dropped.
+std::optional<std::string> remove_funder(db::Connection& db, std::int64_t project_id, std::int64_t funder_id);
+std::optional<std::string> remove_activity(db::Connection& db, std::int64_t project_id, std::int64_t activity_id);
 std::variant<std::int64_t, web::Errors> add_activity(db::Connection& db, const WorkAccess& access,
                                                      std::int64_t project_id, const ActivityValues& v);
 // Funders a caller may choose from (kind "funder", or in their subtrees).

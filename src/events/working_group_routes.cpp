@@ -129,12 +129,15 @@ http::Response group_page(Ctx& ctx, std::int64_t id, const Typed& typed, const w
   if (!g) throw web::NotFound{};
   json::array members, meetings;
   for (auto& m : g->members)
-    members.push_back(json::object{{"organisation_name", m.organisation_name},
+    members.push_back(json::object{{"member_id", m.id},
+                                   {"group_id", g->id},
+                                   {"organisation_name", m.organisation_name},
                                    {"contact_name", m.contact_name},
                                    {"role_label", label_of(kMemberRoles, m.role)},
                                    {"joined", day(m.joined_on)}});
   for (auto& m : g->meetings)
-    meetings.push_back(json::object{{"event_id", m.event_id},
+    meetings.push_back(json::object{{"group_id", g->id},
+                                    {"event_id", m.event_id},
                                     {"title", m.title},
                                     {"kind_label", label_of(kEventKinds, m.kind)},
                                     {"when", when(m.starts_at)},
@@ -283,6 +286,30 @@ void register_working_group_routes(web::App& app) {
     for (auto& m : g->members)
       rows.push_back({m.organisation_name, m.contact_name, std::string(label_of(kMemberRoles, m.role)), m.joined_on});
     return web::download(ctx, "working_group_member", "Membres", fmt::format("membres-groupe-{}", g->id), "csv", rows);
+  });
+  // Before …/membres: the removal of one member, then of one meeting.
+  app.route("POST", "/groupes-de-travail/{id}/membres/{mid}/retirer", staff(), [](Ctx& ctx) {
+    auto g = managed_or_404(ctx, web::path_id(ctx));
+    auto member = web::path_id(ctx, "mid");
+    db::Transaction tx(ctx.db());
+    auto name = remove_member(ctx.db(), g.id, member);
+    if (!name) throw web::NotFound{};
+    audit::record(ctx.db(), ctx.user().id, "delete", "working_group_member", member, fmt::format("{} : {}", g.title, *name),
+                  ctx.req.remote_addr);
+    tx.commit();
+    ctx.flash(fmt::format("{} ne fait plus partie du groupe.", *name));
+    return http::Response::redirect(fmt::format("/groupes-de-travail/{}#members", g.id));
+  });
+  app.route("POST", "/groupes-de-travail/{id}/reunions/{eid}/retirer", staff(), [](Ctx& ctx) {
+    auto g = managed_or_404(ctx, web::path_id(ctx));
+    db::Transaction tx(ctx.db());
+    auto title = remove_meeting(ctx.db(), g.id, web::path_id(ctx, "eid"));
+    if (!title) throw web::NotFound{};
+    audit::record(ctx.db(), ctx.user().id, "delete", "working_group_meeting", g.id, fmt::format("{} : {}", g.title, *title),
+                  ctx.req.remote_addr);
+    tx.commit();
+    ctx.flash(fmt::format("« {} » n'est plus une réunion du groupe (l'événement est conservé).", *title));
+    return http::Response::redirect(fmt::format("/groupes-de-travail/{}#meetings", g.id));
   });
   app.route("POST", "/groupes-de-travail/{id}/membres", staff(), [](Ctx& ctx) { return add_member_from_form(ctx); });
   app.route("POST", "/groupes-de-travail/{id}/reunions", staff(), [](Ctx& ctx) { return add_meeting_from_form(ctx); });

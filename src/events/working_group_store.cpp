@@ -191,6 +191,24 @@ web::Errors add_meeting(db::Connection& db, const WorkAccess& access, std::int64
   return {};
 }
 
+std::optional<std::string> remove_member(db::Connection& db, std::int64_t group_id, std::int64_t member_id) {
+  auto r = db.query("SELECT o.name FROM working_group_members m JOIN organisations o ON o.id = m.organisation_id "
+                    "WHERE m.id = ? AND m.working_group_id = ?",
+                    {member_id, group_id});
+  if (r.empty()) return std::nullopt;
+  db.query("DELETE FROM working_group_members WHERE id = ? AND working_group_id = ?", {member_id, group_id});
+  return r.rows[0].text(0);
+}
+
+std::optional<std::string> remove_meeting(db::Connection& db, std::int64_t group_id, std::int64_t event_id) {
+  auto r = db.query("SELECT e.title FROM working_group_meetings m JOIN events e ON e.id = m.event_id "
+                    "WHERE m.working_group_id = ? AND m.event_id = ?",
+                    {group_id, event_id});
+  if (r.empty()) return std::nullopt;
+  db.query("DELETE FROM working_group_meetings WHERE working_group_id = ? AND event_id = ?", {group_id, event_id});
+  return r.rows[0].text(0);
+}
+
 std::int64_t add_deliverable(db::Connection& db, std::optional<std::int64_t> group_id,
                              std::optional<std::int64_t> project_id, const DeliverableValues& v) {
   auto now = auth::now_utc();

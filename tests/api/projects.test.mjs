@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { tokenClient, organisationIds, stopServer, DEMO } from '../support/api.mjs';
+import { tokenClient, loginAs, organisationIds, stopServer, DEMO } from '../support/api.mjs';
 import { readXlsx } from '../support/xlsx.mjs';
 
 let server, admin, network, member, partner, ids, group, project;
@@ -278,5 +278,78 @@ test('the OpenAPI document describes the routes', async () => {
     '/api/v1/projects/{id}/deliverables', '/api/v1/projects/{id}/funder-report', '/api/v1/deliverables/{id}',
     '/api/v1/projects/{id}/funders/{funder_id}'])
     assert.ok(doc.paths[path], path);
+  for (const path of ['/api/v1/working-groups/{id}/members/{member_id}', '/api/v1/working-groups/{id}/meetings/{event_id}',
+    '/api/v1/projects/{id}/funders/{funder_id}', '/api/v1/projects/{id}/activities/{activity_id}'])
+    assert.ok(doc.paths[path]?.delete, `DELETE ${path}`);
   for (const schema of ['WorkingGroup', 'Project', 'Deliverable']) assert.ok(doc.components.schemas[schema], schema);
+});
+
+test('staff remove a member, a meeting, a funder and an activity; the figures follow; others 404 or 403; audited', async () => {
+  const g = await network.call('POST', '/api/v1/working-groups', {
+    title: 'Accès au logement des salariés', organiser_id: ids[DEMO.idf], starts_on: '2024-03-01',
+  });
+  assert.equal(g.status, 201, JSON.stringify(g.body));
+  const withMember = await network.call('POST', `/api/v1/working-groups/${g.body.id}/members`, { organisation_id: ids[DEMO.rebond] });
+  assert.equal(withMember.status, 201, JSON.stringify(withMember.body));
+  const memberId = withMember.body.members[0].id;
+  const event = await network.call('POST', '/api/v1/events', {
+    kind: 'workshop', title: 'Atelier logement', starts_at: local(25, '09:30'), ends_at: local(25, '12:00'),
+    venue: 'Montreuil', organiser_id: ids[DEMO.idf], regions: ['11'], status: 'published',
+  });
+  assert.equal(event.status, 201, JSON.stringify(event.body));
+  assert.equal((await network.call('POST', `/api/v1/working-groups/${g.body.id}/meetings`, { event_id: event.body.id })).status, 201);
+
+  // A member of the network, another delegation, a wrong id: refused, nothing removed.
+  assert.equal((await member.call('DELETE', `/api/v1/working-groups/${g.body.id}/members/${memberId}`)).status, 403);
+  assert.equal((await partner.call('DELETE', `/api/v1/working-groups/${g.body.id}/meetings/${event.body.id}`)).status, 403);
+  const demoMember = (await admin.call('GET', `/api/v1/working-groups/${group.id}`)).body.members[0].id;
+  assert.equal((await network.call('DELETE', `/api/v1/working-groups/${group.id}/members/${demoMember}`)).status, 404,
+    'the Pays de la Loire group is out of the Île-de-France staff\'s reach');
+  assert.equal((await network.call('DELETE', `/api/v1/working-groups/${g.body.id}/members/${demoMember}`)).status, 404,
+    'a member of another group through this one');
+  let now = (await network.call('GET', `/api/v1/working-groups/${g.body.id}`)).body;
+  assert.equal(now.members.length, 1);
+
+  let res = await network.call('DELETE', `/api/v1/working-groups/${g.body.id}/members/${memberId}`);
+  assert.equal(res.status, 204);
+  assert.equal((await network.call('DELETE', `/api/v1/working-groups/${g.body.id}/members/${memberId}`)).status, 404, 'gone');
+  res = await network.call('DELETE', `/api/v1/working-groups/${g.body.id}/meetings/${event.body.id}`);
+  assert.equal(res.status, 204);
+  now = (await network.call('GET', `/api/v1/working-groups/${g.body.id}`)).body;
+  assert.equal(now.members.length, 0);
+  assert.equal(now.meetings.length, 0);
+  assert.equal((await network.call('GET', `/api/v1/events/${event.body.id}`)).status, 200, 'the event itself stays');
+
+  const p = await network.call('POST', '/api/v1/projects', {
+    title: 'Parcours vers le permis de conduire', goal: 'Mobilité', carrier_id: ids[DEMO.idf],
+    starts_on: '2024-01-01', ends_on: '2024-12-31', target_participants: 10, status: 'running',
+  });
+  assert.equal(p.status, 201, JSON.stringify(p.body));
+  const fund = await network.call('POST', `/api/v1/projects/${p.body.id}/funders`, { organisation_id: ids["Fondation Agir pour l'inclusion"], amount_cents: 120000 });
+  assert.equal(fund.status, 201, JSON.stringify(fund.body));
+  const act = await network.call('POST', `/api/v1/projects/${p.body.id}/activities`, {
+    kind: 'experience_workshop', title: 'Atelier code de la route', planned_on: local(25).slice(0, 10), event_id: event.body.id,
+  });
+  assert.equal(act.status, 201, JSON.stringify(act.body));
+  const funderId = fund.body.funders[0].id, activityId = act.body.activities[0].id;
+  assert.equal((await member.call('DELETE', `/api/v1/projects/${p.body.id}/funders/${funderId}`)).status, 403);
+  const demo = (await admin.call('GET', `/api/v1/projects/${project.id}`)).body;
+  assert.equal((await network.call('DELETE', `/api/v1/projects/${p.body.id}/funders/${demo.funders[0].id}`)).status, 404);
+  assert.equal((await network.call('DELETE', `/api/v1/projects/${p.body.id}/activities/${demo.activities[0].id}`)).status, 404);
+  assert.equal((await admin.call('GET', `/api/v1/projects/${project.id}`)).body.funders.length, demo.funders.length, 'nothing removed');
+
+  assert.equal((await network.call('DELETE', `/api/v1/projects/${p.body.id}/funders/${funderId}`)).status, 204);
+  assert.equal((await network.call('DELETE', `/api/v1/projects/${p.body.id}/activities/${activityId}`)).status, 204);
+  const after = (await network.call('GET', `/api/v1/projects/${p.body.id}`)).body;
+  assert.equal(after.funders.length, 0);
+  assert.equal(after.figures.funded_cents, 0);
+  assert.equal(after.activities.length, 0);
+  assert.equal(after.figures.activities_planned, 0);
+
+  const journal = await loginAs(server, 'admin');
+  const html = await (await journal.get('/admin/journal?action=delete')).text();
+  for (const e of ['working_group_member', 'working_group_meeting', 'project_funder', 'project_activity'])
+    assert.match(html, new RegExp(e), `audit ${e}`);
+  assert.match(html, /Accès au logement des salariés/);
+  assert.match(html, /Parcours vers le permis de conduire/);
 });

@@ -226,3 +226,46 @@ test('lists export as CSV and XLSX with their filters', async () => {
   assert.equal(row[1], 'Délégation Hauts-de-France');
   assert.equal(row[6], '4600000', 'after the raise of the previous test');
 });
+
+test('staff remove a member of a group and a funder of a project from their pages; other delegations 404, members 403', async () => {
+  const g = await adminApi.call('POST', '/api/v1/working-groups', {
+    title: 'Santé au travail des encadrants techniques', organiser_id: ids[DEMO.idf], starts_on: '2024-05-01',
+  });
+  assert.equal(g.status, 201, JSON.stringify(g.body));
+  const added = await adminApi.call('POST', `/api/v1/working-groups/${g.body.id}/members`, { organisation_id: ids[DEMO.rebond] });
+  const memberId = added.body.members[0].id;
+  let html = await page(networkPage, `/groupes-de-travail/${g.body.id}`);
+  assert.match(html, new RegExp(`action="/groupes-de-travail/${g.body.id}/membres/${memberId}/retirer"`));
+  assert.match(html, /aria-label="Retirer Rebond 93 — Association intermédiaire du groupe"/);
+  const csrf = csrfOf(html);
+  // A member reads the demo group without any removal button, and may not post one.
+  const demoGroup = (await adminApi.call('GET', `/api/v1/working-groups/${groupId}`)).body;
+  const memberView = await page(memberPage, `/groupes-de-travail/${groupId}`);
+  assert.doesNotMatch(memberView, /\/retirer"/);
+  assert.equal((await memberPage.post(`/groupes-de-travail/${groupId}/membres/${demoGroup.members[0].id}/retirer`,
+    { form: { _csrf: csrfOf(memberView) } })).status, 403);
+  // The Île-de-France staff and the Pays de la Loire group: 404, nothing removed.
+  assert.equal((await networkPage.post(`/groupes-de-travail/${groupId}/membres/${demoGroup.members[0].id}/retirer`,
+    { form: { _csrf: csrf } })).status, 404);
+  assert.equal((await adminApi.call('GET', `/api/v1/working-groups/${groupId}`)).body.members.length, demoGroup.members.length);
+
+  const res = await networkPage.post(`/groupes-de-travail/${g.body.id}/membres/${memberId}/retirer`, { form: { _csrf: csrf } });
+  assert.equal(res.status, 303);
+  html = await page(networkPage, `/groupes-de-travail/${g.body.id}`);
+  assert.match(text(html), /Rebond 93 — Association intermédiaire ne fait plus partie du groupe\./);
+  assert.match(text(html), /Aucun membre pour l'instant\./);
+
+  // The demo project's funder, removed by the federation's admin from the project page.
+  const p = (await adminApi.call('GET', `/api/v1/projects/${projectId}`)).body;
+  const funder = p.funders.find((f) => f.name === 'Fondation Agir pour l\'inclusion') ?? p.funders[p.funders.length - 1];
+  html = await page(adminPage, `/projets/${projectId}`);
+  assert.match(html, new RegExp(`action="/projets/${projectId}/financeurs/${funder.id}/retirer"`));
+  assert.equal((await networkPage.post(`/projets/${projectId}/financeurs/${funder.id}/retirer`, { form: { _csrf: csrf } })).status, 404);
+  assert.equal((await memberPage.post(`/projets/${projectId}/financeurs/${funder.id}/retirer`, { form: { _csrf: csrfOf(memberView) } })).status, 403);
+  const removed = await adminPage.post(`/projets/${projectId}/financeurs/${funder.id}/retirer`, { form: { _csrf: csrfOf(html) } });
+  assert.equal(removed.status, 303);
+  const after = (await adminApi.call('GET', `/api/v1/projects/${projectId}`)).body;
+  assert.equal(after.funders.length, p.funders.length - 1);
+  assert.equal(after.figures.funded_cents, p.figures.funded_cents - funder.amount_cents);
+  assert.match(text(await page(adminPage, `/projets/${projectId}`)), new RegExp(`${funder.name.replace(/'/g, "'")} ne figure plus parmi les financeurs\\.`));
+});
