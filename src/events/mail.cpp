@@ -113,6 +113,7 @@ void queue_status_mail(db::Connection& db, std::int64_t registration_id, const s
   auto e = load_event(db, to->event_id);
   auto data = event_data(db, e);
   data["sessions"] = session_titles(db, registration_id);
+  data["has_sessions"] = !data["sessions"].as_array().empty();
   if (status == "offered") data["offer_until"] = web::french_long_datetime(to->offer_expires_at);
   auto kind = std::string("event_") + (status == "registered"   ? "confirmation"
                                        : status == "waitlisted" ? "waitlisted"
@@ -158,6 +159,7 @@ std::int64_t queue_reminders(db::Connection& db, const std::string& now) {
     }
     auto d = data;
     d["sessions"] = session_titles(db, to->registration_id);
+    d["has_sessions"] = !d["sessions"].as_array().empty();
     // One per registration and start date: a moved event is reminded again.
     auto key = fmt::format("event_reminder:{}:{}", to->registration_id, e->starts_at);
     auto before = db.query("SELECT 1 FROM mail_outbox WHERE dedupe_key = ?", {key});

@@ -76,6 +76,9 @@ test('a registration: the sink receives the confirmation with an .ics whose star
   assert.match(mail.text, /Bonjour Inès Test,/);
   assert.match(mail.text, /\(heure de Paris\)/);
   assert.match(mail.text, new RegExp(`/evenements/${webinar.id}`));
+  assert.match(mail.text, /L'invitation jointe \(evenement\.ics\) ajoute l'événement à votre agenda\./);
+  assert.match(mail.text, /Un empêchement \? Annulez votre inscription sur la page de l'événement/);
+  assert.doesNotMatch(mail.text, /Sessions choisies/, 'no session chosen: no empty heading');
   assert.equal(mail.attachments.length, 1);
   const [ics] = mail.attachments;
   assert.equal(ics.filename, 'evenement.ics');

@@ -1,5 +1,6 @@
-// The waiting list's offer by e-mail, in the browser (issue 5): staff fill an
-// event of one seat, a member registers two people (the second waits), cancels
+// The waiting list's offer by e-mail, in the browser (issue 5): staff publish an
+// event of one seat with two round tables, a member registers two people (the
+// first in a round table, the second waits), cancels
 // the first; the SMTP sink receives the offer with its deadline, the member
 // accepts the seat and the confirmation with its .ics arrives. The outbox page
 // of administrators lists them. Every page passes axe.
@@ -48,18 +49,31 @@ test('a full event: the cancelled seat is offered by e-mail, accepted, and confi
   await staff.getByLabel('Statut').selectOption({ label: 'Publié' });
   await submit(staff, 'Enregistrer');
   const eventUrl = staff.url();
+  // Two round tables inside it.
+  for (const [name, theme] of [['Table ronde A : recruter avec le PASS IAE', 'recrutement'],
+    ['Table ronde B : accompagner vers la sortie', 'accompagnement']]) {
+    await staff.locator('#add-session').evaluate((d) => { d.open = true; });
+    await staff.getByLabel('Titre de la session').fill(name);
+    await staff.getByLabel('Thème').fill(theme);
+    await staff.locator('#f-session_capacity').fill('5');
+    await submit(staff, 'Ajouter la session');
+  }
+  assert.match(await staff.locator('#sessions').textContent(), /Table ronde A : recruter avec le PASS IAE\s*recrutement\s*0\s*5/);
 
   // A member fills it: Pierre takes the seat, Aurélie waits.
   const member = await newPage('member');
   await member.goto(eventUrl);
   await member.getByLabel('Personne à inscrire').selectOption({ label: 'Pierre Morel (Solipass)' });
+  await member.getByLabel('Table ronde A : recruter avec le PASS IAE').check();
   await submit(member, "S'inscrire");
+  assert.match(await member.locator('#sessions').textContent(), /Table ronde A : recruter avec le PASS IAE\s*recrutement\s*1\s*5/);
   await member.getByLabel('Personne à inscrire').selectOption({ label: 'Aurélie Fournier (Solipass)' });
   await submit(member, "S'inscrire");
   const own = member.locator('#own-registrations');
   assert.match(await own.textContent(), /Pierre Morel \(Solipass\) : Inscrit/);
   assert.match(await own.textContent(), /Aurélie Fournier \(Solipass\) : En liste d'attente/);
-  await waitForMessages(sink, PIERRE, { where: about('Inscription confirmée') });
+  const [confirmed] = await waitForMessages(sink, PIERRE, { where: about('Inscription confirmée') });
+  assert.match(confirmed.text, /Sessions choisies :\s*- Table ronde A : recruter avec le PASS IAE/);
   await waitForMessages(sink, AURELIE, { where: about("Liste d'attente") });
 
   // Pierre cannot come: the member cancels; the seat is offered to Aurélie by e-mail.
