@@ -411,8 +411,35 @@ void register_api_routes(web::App& app) {
     if (!contract_id)
       return web::validation_problem({{"contract_id", "Indiquez le marché (contract_id) ou review_status=pending."}});
     auto c = contract_or_404(ctx, *contract_id);
-    for (auto& e : hours_of(ctx.db(), c.id, query_limit(ctx, 500, 5000))) items.push_back(entry_json(e));
-    return json_response(json::object{{"items", std::move(items)}});
+    // One page of a contract's hours, newest month first, filtered by month
+    // and situation; `next` is the cursor of the following page ("YYYY-MM.id").
+    HoursFilter f;
+    f.month = ctx.req.query("month");
+    f.situation = ctx.req.query("situation");
+    web::Errors errors;
+    if (!f.month.empty() && !(f.month.size() == 7 && f.month[4] == '-' &&
+                              f.month.find_first_not_of("0123456789-") == std::string::npos))
+      errors.push_back({"month", "Le mois s'écrit AAAA-MM (par exemple 2024-03)."});
+    if (!f.situation.empty() && !find_code(kSituations, f.situation))
+      errors.push_back({"situation", "Situation inconnue."});
+    if (auto after = ctx.req.query("after"); !after.empty()) {
+      auto dot = after.find('.');
+      auto id = dot == std::string::npos ? std::nullopt : web::to_id(after.substr(dot + 1));
+      if (!id || dot != 7) errors.push_back({"after", "Le curseur « after » n'est pas valide."});
+      else {
+        f.after_month = after.substr(0, dot);
+        f.after_id = *id;
+      }
+    }
+    if (!errors.empty()) return web::validation_problem(errors);
+    f.limit = query_limit(ctx, 500, 1000);
+    auto page = hours_page(ctx.db(), c.id, f);
+    for (auto& e : page) items.push_back(entry_json(e));
+    json::object out{{"items", std::move(items)}, {"total", count_hours(ctx.db(), c.id, f)}};
+    out["next"] = static_cast<int>(page.size()) == f.limit
+                      ? json::value(fmt::format("{}.{}", page.back().month, page.back().id))
+                      : json::value(nullptr);
+    return json_response(out);
   });
   app.route("POST", "/api/v1/insertion-hours", access, [](Ctx& ctx) {
     auto body = ctx.json_body();

@@ -293,3 +293,48 @@ test('bad input gets a clear 4xx, never a 500', async () => {
   const notCsv = await facilitator.request('POST', '/api/v1/insertion-hours/import', { body: '"ouvert\n', headers: { 'content-type': 'text/csv' } });
   assert.equal(notCsv.status, 422);
 });
+
+test('a contract\'s hours page by keyset, filtered by month and situation; bad filters 422; others 403/404', async () => {
+  // The demo contract with the most hours entries the facilitator sees.
+  const contracts = (await facilitator.call('GET', '/api/v1/contracts?limit=100')).body.items;
+  let best = null;
+  for (const c of contracts) {
+    const res = await facilitator.call('GET', `/api/v1/insertion-hours?contract_id=${c.id}&limit=1`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    if (!best || res.body.total > best.total) best = { id: c.id, total: res.body.total };
+  }
+  assert.ok(best.total >= 3, `a demo contract with several entries (${best.total})`);
+  const whole = (await facilitator.call('GET', `/api/v1/insertion-hours?contract_id=${best.id}&limit=1000`)).body;
+  assert.equal(whole.items.length, best.total);
+  assert.equal(whole.next, null);
+  const seen = [];
+  let after = '';
+  for (let i = 0; i < 100; i++) {
+    const res = await facilitator.call('GET', `/api/v1/insertion-hours?contract_id=${best.id}&limit=2${after ? '&after=' + after : ''}`);
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(res.body.total, best.total);
+    seen.push(...res.body.items.map((e) => e.id));
+    if (!res.body.next) break;
+    after = encodeURIComponent(res.body.next);
+  }
+  assert.deepEqual(seen, whole.items.map((e) => e.id), 'the pages walk the list in order, without repeats or gaps');
+  const months = whole.items.map((e) => e.month);
+  assert.deepEqual(months, [...months].sort().reverse(), 'newest month first');
+
+  const month = whole.items[0].month;
+  const inMonth = (await facilitator.call('GET', `/api/v1/insertion-hours?contract_id=${best.id}&month=${month}`)).body;
+  assert.ok(inMonth.items.length > 0 && inMonth.items.every((e) => e.month === month));
+  assert.equal(inMonth.total, whole.items.filter((e) => e.month === month).length);
+  const situation = whole.items[0].situation;
+  const inSituation = (await facilitator.call('GET', `/api/v1/insertion-hours?contract_id=${best.id}&situation=${situation}`)).body;
+  assert.equal(inSituation.total, whole.items.filter((e) => e.situation === situation).length);
+
+  const bad = await facilitator.call('GET', `/api/v1/insertion-hours?contract_id=${best.id}&month=2024-3&situation=vacances&after=abc`);
+  assertProblem(bad, 422);
+  const fields = Object.fromEntries(bad.body.errors.map((e) => [e.field, e.message]));
+  assert.equal(fields.month, "Le mois s'écrit AAAA-MM (par exemple 2024-03).");
+  assert.equal(fields.situation, 'Situation inconnue.');
+  assert.equal(fields.after, 'Le curseur « after » n\'est pas valide.');
+  assert.equal((await stranger.call('GET', `/api/v1/insertion-hours?contract_id=${best.id}`)).status, 404);
+  assert.equal((await referent.call('GET', `/api/v1/insertion-hours?contract_id=${best.id}`)).status, 403);
+});
