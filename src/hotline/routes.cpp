@@ -30,9 +30,12 @@ json::array choices(const std::array<Label, N>& table, const std::string& select
   return out;
 }
 
-json::array category_choices(Ctx& ctx, const std::string& selected) {
+// `offered_only`: the categories proposed for a new question (the list
+// filters and the category tree show retired ones too).
+json::array category_choices(Ctx& ctx, const std::string& selected, bool offered_only = false) {
   json::array out;
   for (auto& c : list_categories(ctx.db()))
+    if (c.offered || !offered_only)
     out.push_back(json::object{{"id", c.id},
                                {"label", c.label},
                                {"selected", std::to_string(c.id) == selected}});
@@ -210,7 +213,7 @@ http::Response ask_page(Ctx& ctx, QuestionInput in, const web::Errors& errors, i
                     {"organisation_name", orgs.size() == 1 ? orgs[0].second : std::string()},
                     {"has_contacts", !contacts.empty()},
                     {"contacts", std::move(contacts)},
-                    {"categories", category_choices(ctx, in.category_id)},
+                    {"categories", category_choices(ctx, in.category_id, true)},
                     {"channels", choices(kChannels, in.channel.empty() ? "phone" : in.channel)},
                     {"priorities", choices(kPriorities, in.priority.empty() ? "normal" : in.priority)},
                     {"values", json::object{{"organisation_id", in.organisation_id},
@@ -347,6 +350,7 @@ http::Response categories_page(Ctx& ctx, const CategoryInput& typed, std::option
                                 {"first_response_hours", fmt::format("{:g}", c.first_response_minutes / 60.0)},
                                 {"resolution_hours", fmt::format("{:g}", c.resolution_minutes / 60.0)},
                                 {"position", c.position},
+                                {"retired", !c.offered},
                                 {"parent_id", c.parent_id ? std::to_string(*c.parent_id) : std::string()}});
   json::object data{{"title", "Catégories de la hotline"},
                     {"categories", std::move(rows)},
@@ -357,7 +361,8 @@ http::Response categories_page(Ctx& ctx, const CategoryInput& typed, std::option
                     {"values", json::object{{"name", typed.name},
                                             {"first_response_hours", typed.first_response_hours},
                                             {"resolution_hours", typed.resolution_hours},
-                                            {"position", typed.position}}}};
+                                            {"position", typed.position},
+                                            {"active", typed.active == "1"}}}};
   put_errors(data, errors);
   return web::page(ctx, "hotline/categories", std::move(data), status);
 }
@@ -365,7 +370,7 @@ http::Response categories_page(Ctx& ctx, const CategoryInput& typed, std::option
 http::Response save_category(Ctx& ctx, std::optional<std::int64_t> id) {
   if (id && !get_category(ctx.db(), *id)) throw web::NotFound{};
   CategoryInput in{ctx.form("name"), ctx.form("parent_id"), ctx.form("first_response_hours"),
-                   ctx.form("resolution_hours"), ctx.form("position")};
+                   ctx.form("resolution_hours"), ctx.form("position"), ctx.form("active").empty() ? "0" : "1"};
   CategoryValues v;
   auto errors = validate_category(in, v);
   if (v.parent_id && !get_category(ctx.db(), *v.parent_id)) errors.push_back({"parent_id", "Catégorie parente inconnue."});
@@ -561,7 +566,8 @@ void register_routes(web::App& app) {
     return categories_page(ctx,
                            {c->name, c->parent_id ? std::to_string(*c->parent_id) : "",
                             fmt::format("{:g}", c->first_response_minutes / 60.0),
-                            fmt::format("{:g}", c->resolution_minutes / 60.0), std::to_string(c->position)},
+                            fmt::format("{:g}", c->resolution_minutes / 60.0), std::to_string(c->position),
+                            c->active ? "1" : "0"},
                            c->id, {}, 200);
   });
   app.route("POST", "/questions/categories/{id}", admins(),

@@ -275,7 +275,9 @@ json::object category_json(const Category& c) {
           {"depth", c.depth},
           {"first_response_minutes", c.first_response_minutes},
           {"resolution_minutes", c.resolution_minutes},
-          {"position", c.position}};
+          {"position", c.position},
+          {"active", c.active},
+          {"offered", c.offered}};
 }
 
 http::Response category_create_api(Ctx& ctx) {

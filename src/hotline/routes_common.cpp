@@ -56,8 +56,12 @@ web::Errors create_question_from(web::Ctx& ctx, const QuestionInput& in, const s
       if (ok.empty()) errors.push_back({"contact_id", "Ce contact n'appartient pas à la structure choisie."});
     }
   }
-  if (!web::find_error(errors, "category_id") && !get_category(ctx.db(), v.category_id))
-    errors.push_back({"category_id", "Catégorie inconnue."});
+  if (!web::find_error(errors, "category_id")) {
+    auto c = get_category(ctx.db(), v.category_id);
+    if (!c) errors.push_back({"category_id", "Catégorie inconnue."});
+    else if (!c->offered)
+      errors.push_back({"category_id", "Cette catégorie n'est plus proposée : choisissez-en une autre."});
+  }
   AttachmentCheck checked;
   if (file && !(file->filename.empty() && file->data.empty())) {
     checked = check_attachment(file->filename, file->data);

@@ -363,6 +363,8 @@ web::Errors validate_category(const CategoryInput& in, CategoryValues& out) {
     if (auto p = positive_int(text::trim(in.position))) out.position = *p;
     else e.push_back({"position", "L'ordre est un nombre entier positif."});
   }
+  auto active = text::trim(in.active);
+  out.active = !(active.empty() || active == "0" || active == "false");
   return e;
 }
 

@@ -113,11 +113,13 @@ AttachmentCheck check_attachment(std::string_view filename, std::string_view byt
 
 struct CategoryInput {
   std::string name, parent_id, first_response_hours, resolution_hours, position;
+  std::string active = "1";  // "0", "false" or "" (an unticked box) retire it
 };
 struct CategoryValues {
   std::string name;
   std::optional<std::int64_t> parent_id;
   std::int64_t first_response_minutes = 480, resolution_minutes = 2400, position = 0;
+  bool active = true;
 };
 web::Errors validate_category(const CategoryInput& in, CategoryValues& out);
 

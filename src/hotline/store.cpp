@@ -22,8 +22,8 @@ bool HotlineAccess::manages(const std::string& path) const {
 
 std::vector<Category> list_categories(db::Connection& db) {
   auto r = db.query(
-      "SELECT id, parent_id, name, first_response_minutes, resolution_minutes, position FROM hotline_categories "
-      "WHERE active = 1 ORDER BY position, name, id");
+      "SELECT id, parent_id, name, first_response_minutes, resolution_minutes, position, active FROM hotline_categories "
+      "ORDER BY position, name, id");
   std::map<std::optional<std::int64_t>, std::vector<Category>> children;
   for (auto& row : r.rows) {
     Category c;
@@ -33,22 +33,25 @@ std::vector<Category> list_categories(db::Connection& db) {
     c.first_response_minutes = row.integer(3);
     c.resolution_minutes = row.integer(4);
     c.position = row.integer(5);
+    c.active = row.integer(6) != 0;
     children[c.parent_id].push_back(std::move(c));
   }
   std::vector<Category> out;
   std::set<std::int64_t> seen;
-  auto walk = [&](auto& self, std::optional<std::int64_t> parent, const std::string& prefix, int depth) -> void {
+  auto walk = [&](auto& self, std::optional<std::int64_t> parent, const std::string& prefix, int depth,
+                  bool parent_offered) -> void {
     auto it = children.find(parent);
     if (it == children.end()) return;
     for (auto& c : it->second) {
       if (!seen.insert(c.id).second) continue;
       c.label = prefix.empty() ? c.name : prefix + " › " + c.name;
       c.depth = depth;
+      c.offered = parent_offered && c.active;
       out.push_back(c);
-      self(self, c.id, c.label, depth + 1);
+      self(self, c.id, c.label, depth + 1, c.offered);
     }
   };
-  walk(walk, std::nullopt, "", 0);
+  walk(walk, std::nullopt, "", 0, true);
   return out;
 }
 
@@ -60,17 +63,17 @@ std::optional<Category> get_category(db::Connection& db, std::int64_t id) {
 
 std::int64_t create_category(db::Connection& db, const CategoryValues& v) {
   return db
-      .query("INSERT INTO hotline_categories (parent_id, name, first_response_minutes, resolution_minutes, position) "
-             "VALUES (?, ?, ?, ?, ?) RETURNING id",
-             {v.parent_id, v.name, v.first_response_minutes, v.resolution_minutes, v.position})
+      .query("INSERT INTO hotline_categories (parent_id, name, first_response_minutes, resolution_minutes, position, "
+             "active) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+             {v.parent_id, v.name, v.first_response_minutes, v.resolution_minutes, v.position, v.active ? 1 : 0})
       .rows.at(0)
       .integer(0);
 }
 
 void update_category(db::Connection& db, std::int64_t id, const CategoryValues& v) {
   db.query("UPDATE hotline_categories SET parent_id = ?, name = ?, first_response_minutes = ?, resolution_minutes = ?, "
-           "position = ? WHERE id = ?",
-           {v.parent_id, v.name, v.first_response_minutes, v.resolution_minutes, v.position, id});
+           "position = ?, active = ? WHERE id = ?",
+           {v.parent_id, v.name, v.first_response_minutes, v.resolution_minutes, v.position, v.active ? 1 : 0, id});
 }
 
 Calendar load_calendar(db::Connection& db) {

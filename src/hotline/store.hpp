@@ -29,8 +29,11 @@ struct Category {
   std::string name, label;  // label: "Juridique › Droit du travail"
   std::int64_t first_response_minutes = 0, resolution_minutes = 0, position = 0;
   int depth = 0;
+  bool active = true;   // its own switch (an administrator retires a category)
+  bool offered = true;  // active and every ancestor active: proposed for new questions
 };
-// In tree order (parents before their children, by position then name).
+// In tree order (parents before their children, by position then name),
+// retired ones included (older questions keep their category).
 std::vector<Category> list_categories(db::Connection& db);
 std::optional<Category> get_category(db::Connection& db, std::int64_t id);
 std::int64_t create_category(db::Connection& db, const CategoryValues& v);

@@ -427,3 +427,53 @@ test('e-mails through the SMTP sink: received, assigned, answered, closed with t
   for (const m of [...messagesFor(sink, memberAddress), ...messagesFor(sink, karim)])
     assert.doesNotMatch(m.text, /DGEFP-7731/, 'an internal note is never mailed');
 });
+
+test('an administrator retires a category: no longer offered for a new question, older questions keep it, its children go with it', async () => {
+  const adminPage = await loginAs(server, 'admin');
+  // A category and a sub-category of this test, with one question asked before.
+  const parent = await admin.call('POST', '/api/v1/hotline/categories', { name: 'Mesures sanitaires 2020', first_response_hours: '4', resolution_hours: '16' });
+  assert.equal(parent.status, 201, JSON.stringify(parent.body));
+  const child = await admin.call('POST', '/api/v1/hotline/categories', { name: 'Masques et protocoles', parent_id: parent.body.id });
+  assert.equal(child.status, 201, JSON.stringify(child.body));
+  assert.equal(child.body.offered, true);
+  let res = await member.call('POST', '/api/v1/questions', { category_id: child.body.id, subject: 'Protocole de nettoyage des chantiers', body: 'Faut-il des masques FFP2 ?' });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+  const older = res.body.id;
+
+  // Retired from the category form (the box unticked).
+  let form = await (await adminPage.get(`/questions/categories/${parent.body.id}`)).text();
+  assert.match(form, /name="active" value="1" checked/);
+  res = await adminPage.post(`/questions/categories/${parent.body.id}`, { form: {
+    _csrf: csrfOf(form), name: 'Mesures sanitaires 2020', parent_id: '', first_response_hours: '4', resolution_hours: '16', position: '0' } });
+  assert.equal(res.status, 303);
+  const list = await (await adminPage.get('/questions/categories')).text();
+  assert.match(text(list), /Mesures sanitaires 2020 Retirée/);
+  assert.match(text(list), /Mesures sanitaires 2020 › Masques et protocoles Retirée/);
+  const cats = (await admin.call('GET', '/api/v1/hotline/categories')).body.items;
+  const p = cats.find((c) => c.id === parent.body.id), c = cats.find((x) => x.id === child.body.id);
+  assert.deepEqual([p.active, p.offered, c.active, c.offered], [false, false, true, false]);
+
+  // Not offered to the member any more, and refused with a French message, what was typed kept.
+  const ask = await (await memberPage.get('/questions/nouvelle')).text();
+  assert.doesNotMatch(ask, /Masques et protocoles/);
+  res = await member.call('POST', '/api/v1/questions', { category_id: child.body.id, subject: 'Encore les masques', body: 'Et pour les salariés en insertion ?' });
+  assert.equal(res.status, 422);
+  assert.equal(res.body.errors[0].message, "Cette catégorie n'est plus proposée : choisissez-en une autre.");
+  const page = await memberPage.post('/questions', { form: {
+    _csrf: csrfOf(ask), category_id: String(child.body.id), subject: 'Encore les masques', body: 'Et pour les salariés ?', priority: 'normal' } });
+  assert.equal(page.status, 422);
+  const back = await page.text();
+  assert.match(text(back), /Cette catégorie n'est plus proposée : choisissez-en une autre\./);
+  assert.match(back, /value="Encore les masques"/);
+  // The question asked before keeps its category.
+  assert.equal((await member.call('GET', `/api/v1/questions/${older}`)).body.category, 'Mesures sanitaires 2020 › Masques et protocoles');
+
+  // Offered again once ticked.
+  form = await (await adminPage.get(`/questions/categories/${parent.body.id}`)).text();
+  assert.doesNotMatch(form, /name="active" value="1" checked/);
+  res = await adminPage.post(`/questions/categories/${parent.body.id}`, { form: {
+    _csrf: csrfOf(form), name: 'Mesures sanitaires 2020', parent_id: '', first_response_hours: '4', resolution_hours: '16', position: '0', active: '1' } });
+  assert.equal(res.status, 303);
+  res = await member.call('POST', '/api/v1/questions', { category_id: child.body.id, subject: 'Encore les masques', body: 'Et pour les salariés en insertion ?' });
+  assert.equal(res.status, 201, JSON.stringify(res.body));
+});
