@@ -47,3 +47,23 @@ CREATE TABLE resource_files (
   created_at TEXT NOT NULL
 );
 CREATE INDEX resource_files_resource ON resource_files(resource_id, id);
+
+-- Search: the folded words of each resource with a weight (title 8, themes 4,
+-- summary 2, body and file names 1; a word's weights summed), ranked by the sum
+-- of the weights of the words matched.
+CREATE TABLE resource_words (
+  word TEXT NOT NULL,
+  resource_id {{int}} NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+  weight INTEGER NOT NULL DEFAULT 1,
+  PRIMARY KEY (word, resource_id)
+);
+CREATE INDEX resource_words_resource ON resource_words(resource_id);
+CREATE INDEX resources_author ON resources(author_organisation_id, id);
+
+-- Resources linked to a FAQ answer of the hotline (picked by staff on the entry's edit page).
+CREATE TABLE faq_resources (
+  faq_id {{int}} NOT NULL REFERENCES faq_entries(id) ON DELETE CASCADE,
+  resource_id {{int}} NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+  PRIMARY KEY (faq_id, resource_id)
+);
+CREATE INDEX faq_resources_resource ON faq_resources(resource_id);
