@@ -218,6 +218,10 @@ http::Response form_page(Ctx& ctx, ResourceInput in, std::optional<std::int64_t>
 http::Response save_post(Ctx& ctx, std::optional<std::int64_t> id) {
   if (id) managed_or_404(ctx, *id);
   auto in = input_from_form(ctx);
+  if (in.author_organisation_id.empty()) {
+    auto authors = author_choices(ctx);
+    if (authors.size() == 1) in.author_organisation_id = std::to_string(authors[0].first);
+  }
   bool publish = ctx.form("publish") == "1";
   std::int64_t saved = 0;
   auto errors = save_resource(ctx, in, id, publish, id ? std::nullopt : ctx.file("file"), saved);

@@ -122,6 +122,7 @@ http::Response save_api(Ctx& ctx, std::optional<std::int64_t> id) {
     auto authors = author_choices(ctx);
     if (!authors.empty()) in.author_organisation_id = std::to_string(authors[0].first);
   }
+  if (!id && in.audience.empty()) in.audience = "members";
   if (!id && in.published_on.empty()) in.published_on = auth::now_utc().substr(0, 10);
   auto publish = web::json_flag(body, "publish", errors, "0") == "1";
   if (!errors.empty()) return web::validation_problem(errors);
