@@ -246,3 +246,28 @@ test('a staff member publishes through the form; the page shows the date the Fre
   assert.equal((await memberPage.get(`/ressources/${id}/modifier`)).status, 403);
   assert.equal((await networkPage.get(`/ressources/${id}/modifier`)).status, 200);
 });
+
+test('FAQ answers link resources: staff pick them on the edit page, readers see only those they may read', async () => {
+  const faq = (await member.call('GET', '/api/v1/faq?q=activite%20partielle')).body.items[0];
+  let page = unescape(await (await memberPage.get(`/faq/${faq.id}`)).text());
+  assert.match(page, /Pour aller plus loin/);
+  assert.match(page, /Synthèse du webinaire paie et activité partielle/, 'the demo links the webinar synthesis');
+  const internal = titled(await all(admin), 'Note interne : organisation de la hotline');
+  const synthesis = titled(await all(member), 'Synthèse du webinaire paie');
+  const edit = await (await networkPage.get(`/faq/${faq.id}/modifier`)).text();
+  assert.match(edit, new RegExp(`name="resource_ids" value="${synthesis.id}" checked`));
+  const form = new URLSearchParams();
+  form.set('_csrf', csrfOf(edit));
+  form.set('title', faq.title);
+  form.set('answer', faq.answer);
+  form.set('publish', '1');
+  form.append('resource_ids', String(synthesis.id));
+  form.append('resource_ids', String(internal.id));
+  const res = await networkPage.post(`/faq/${faq.id}`, { body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(res.status, 303);
+  const staffView = unescape(await (await networkPage.get(`/faq/${faq.id}`)).text());
+  assert.match(staffView, /Note interne : organisation de la hotline/);
+  page = unescape(await (await memberPage.get(`/faq/${faq.id}`)).text());
+  assert.match(page, /Synthèse du webinaire paie/);
+  assert.doesNotMatch(page, /Note interne/, 'a staff-only resource never shows to a member');
+});
