@@ -39,6 +39,20 @@ bool can_read(const Reader& r, std::string_view status, std::string_view audienc
   return false;
 }
 
+std::string audience_key(std::string_view status, std::string_view audience, std::string_view region) {
+  if (status != "published") return "hidden";
+  if (audience == "region") return "region:" + std::string(region);
+  return std::string(audience);
+}
+
+std::vector<std::string> audience_keys(const Reader& r) {
+  std::vector<std::string> out{"public"};
+  if (!r.signed_in) return out;
+  out.push_back("members");
+  for (auto& region : r.regions) out.push_back("region:" + region);
+  return out;
+}
+
 // ---- Validation -----------------------------------------------------------------
 
 namespace {

@@ -39,6 +39,12 @@ struct Reader {
 bool can_read(const Reader& r, std::string_view status, std::string_view audience, std::string_view region,
               std::string_view author_path);
 
+// The search index's copy of who reads a resource: "public", "members",
+// "region:<code>", "staff", or "hidden" when not published.
+std::string audience_key(std::string_view status, std::string_view audience, std::string_view region);
+// The keys a reader who manages nothing may read (anonymous: "public" only).
+std::vector<std::string> audience_keys(const Reader& r);
+
 // ---- Validation -----------------------------------------------------------------
 
 struct ResourceInput {

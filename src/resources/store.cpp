@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "core/auth/auth.hpp"
 #include "core/web/text.hpp"
@@ -35,6 +36,11 @@ namespace {
 
 constexpr const char* kColumns =
     "r.id, r.kind, r.title, r.summary, r.body_markdown, r.video_url, r.audience, r.region, r.pedagogical, "
+    "r.pedagogical_topic, r.status, COALESCE(r.published_on, ''), COALESCE(r.author_organisation_id, 0), "
+    "COALESCE(o.name, ''), COALESCE(o.path, ''), r.created_at, r.updated_at";
+// Lists show no body: the same columns without it (a page of 20 need not read 20 texts).
+constexpr const char* kListColumns =
+    "r.id, r.kind, r.title, r.summary, '', r.video_url, r.audience, r.region, r.pedagogical, "
     "r.pedagogical_topic, r.status, COALESCE(r.published_on, ''), COALESCE(r.author_organisation_id, 0), "
     "COALESCE(o.name, ''), COALESCE(o.path, ''), r.created_at, r.updated_at";
 
@@ -138,17 +144,19 @@ void add_filters(const ResourceFilter& f, std::string& sql, db::Params& params) 
   }
 }
 
-void write_words(db::Connection& db, std::int64_t id, const ResourceValues& v, const std::string& more) {
+void write_words(db::Connection& db, std::int64_t id, const ResourceValues& v, const std::string& more,
+                 const std::string& key) {
   db.query("DELETE FROM resource_words WHERE resource_id = ?", {id});
   auto words = word_weights(v.title, v.themes, v.summary, v.body, more);
-  for (std::size_t start = 0; start < words.size(); start += 300) {
-    std::string sql = "INSERT INTO resource_words (word, resource_id, weight) VALUES ";
+  for (std::size_t start = 0; start < words.size(); start += 250) {
+    std::string sql = "INSERT INTO resource_words (word, resource_id, weight, audience_key) VALUES ";
     db::Params params;
-    for (std::size_t i = start; i < std::min(words.size(), start + 300); ++i) {
-      sql += i > start ? ", (?, ?, ?)" : "(?, ?, ?)";
+    for (std::size_t i = start; i < std::min(words.size(), start + 250); ++i) {
+      sql += i > start ? ", (?, ?, ?, ?)" : "(?, ?, ?, ?)";
       params.emplace_back(words[i].first);
       params.emplace_back(id);
       params.emplace_back(words[i].second);
+      params.emplace_back(key);
     }
     db.query(sql, params);
   }
@@ -166,6 +174,124 @@ void write_themes(db::Connection& db, std::int64_t id, const std::vector<std::st
   for (auto& t : themes) db.query("INSERT INTO resource_themes (resource_id, theme) VALUES (?, ?)", {id, t});
 }
 
+// Per query word, the matching words' weights summed by resource; kept when
+// every query word matched (HAVING), ranked by the sum. `keys`: only rows of
+// these audience keys (nullptr: any).
+std::string ranked_matches(const std::vector<std::string>& words, const std::vector<std::string>* keys,
+                           db::Params& params) {
+  std::string matches;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    auto& w = words[i];
+    matches += i ? " UNION ALL " : "";
+    if (static_cast<unsigned char>(w.back()) < 0x7f) {
+      std::string high = w;
+      high.back() = static_cast<char>(high.back() + 1);
+      matches += "SELECT resource_id, SUM(weight) AS weight FROM resource_words WHERE word >= ? AND word < ?";
+      params.emplace_back(w);
+      params.emplace_back(high);
+    } else {
+      matches += "SELECT resource_id, SUM(weight) AS weight FROM resource_words WHERE word LIKE ?";
+      params.emplace_back(w + "%");
+    }
+    if (keys) {
+      matches += " AND audience_key IN (";
+      for (std::size_t k = 0; k < keys->size(); ++k) {
+        matches += k ? ", ?" : "?";
+        params.emplace_back((*keys)[k]);
+      }
+      matches += ")";
+    }
+    matches += " GROUP BY resource_id";
+  }
+  return fmt::format("SELECT resource_id, SUM(weight) AS score FROM ({}) m GROUP BY resource_id HAVING COUNT(*) = {}",
+                     matches, words.size());
+}
+
+// A reader who manages nothing, searching without filters: who may read what
+// is in the word index (audience_key), so each query word is one range of the
+// covering index resource_words_rank, summed and ranked here (no temporary
+// B-trees), and only the page's rows are read from resources (issue 6
+// benchmark: 20,000 resources).
+std::vector<Resource> search_by_index(db::Connection& db, const Reader& reader, const std::vector<std::string>& words,
+                                      const ResourceFilter& f) {
+  auto keys = audience_keys(reader);
+  struct Hit {
+    std::int64_t score = 0;
+    std::uint32_t words = 0;
+  };
+  std::unordered_map<std::int64_t, Hit> hits;
+  for (std::size_t i = 0; i < words.size(); ++i) {
+    auto& w = words[i];
+    db::Params params;
+    std::string sql = "SELECT resource_id, weight FROM resource_words WHERE ";
+    if (static_cast<unsigned char>(w.back()) < 0x7f) {
+      std::string high = w;
+      high.back() = static_cast<char>(high.back() + 1);
+      sql += "word >= ? AND word < ?";
+      params.emplace_back(w);
+      params.emplace_back(high);
+    } else {
+      sql += "word LIKE ?";
+      params.emplace_back(w + "%");
+    }
+    sql += " AND audience_key IN (";
+    for (std::size_t k = 0; k < keys.size(); ++k) {
+      sql += k ? ", ?" : "?";
+      params.emplace_back(keys[k]);
+    }
+    sql += ")";
+    for (auto& row : db.query(sql, params).rows) {
+      if (i > 0 && !hits.count(row.integer(0))) continue;  // already missing an earlier word
+      auto& h = hits[row.integer(0)];
+      h.score += row.integer(1);
+      h.words |= 1u << i;
+    }
+  }
+  const std::uint32_t all = (1u << words.size()) - 1;
+  std::vector<std::pair<std::int64_t, std::int64_t>> ranked;  // score, id
+  std::int64_t after_score = 0;
+  if (f.after) {
+    try {
+      after_score = std::stoll(f.after->key);
+    } catch (...) {
+    }
+  }
+  for (auto& [id, h] : hits) {
+    if (h.words != all) continue;
+    if (f.after && !(h.score < after_score || (h.score == after_score && id < f.after->id))) continue;
+    ranked.emplace_back(h.score, id);
+  }
+  auto limit = static_cast<std::size_t>(std::clamp(f.limit, 1, 500));
+  auto top = std::min(limit, ranked.size());
+  std::partial_sort(ranked.begin(), ranked.begin() + static_cast<std::ptrdiff_t>(top), ranked.end(),
+                    [](auto& a, auto& b) { return a > b; });
+  ranked.resize(top);
+  if (ranked.empty()) return {};
+  db::Params params;
+  std::string in;
+  for (auto& [score, id] : ranked) {
+    in += in.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  auto sql = fmt::format("SELECT {}, 0 FROM resources r LEFT JOIN organisations o ON o.id = r.author_organisation_id "
+                         "WHERE r.id IN ({}) AND ",
+                         kListColumns, in) +
+             visibility(reader, params);  // the table's own rule, again on the page's rows
+  std::unordered_map<std::int64_t, Resource> found;
+  for (auto& row : db.query(sql, params).rows) {
+    auto r = resource_of(row, reader);
+    found.emplace(r.id, std::move(r));
+  }
+  std::vector<Resource> out;
+  for (auto& [score, id] : ranked)
+    if (auto it = found.find(id); it != found.end()) {
+      out.push_back(std::move(it->second));
+      out.back().score = score;
+    }
+  fill_themes(db, out);
+  return out;
+}
+
 }  // namespace
 
 std::vector<Resource> list_resources(db::Connection& db, const Reader& reader, const ResourceFilter& f) {
@@ -173,33 +299,17 @@ std::vector<Resource> list_resources(db::Connection& db, const Reader& reader, c
   std::string sql;
   auto words = web::split_words(f.q, 8);
   bool ranked = !text::trim(f.q).empty();
+  if (ranked && words.empty()) return {};  // punctuation only
+  bool filtered = !f.kind.empty() || !f.theme.empty() || !f.audience.empty() || !f.topic.empty() || !f.from.empty() ||
+                  !f.to.empty() || !f.status.empty() || f.pedagogical;
+  if (ranked && !reader.staff() && !filtered) return search_by_index(db, reader, words, f);
   if (ranked) {
-    if (words.empty()) return {};  // punctuation only
-    // Per query word, the resources having a word it begins and their weight; a
-    // resource must match every query word (HAVING), ranked by the summed weights.
-    std::string matches;
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      auto& w = words[i];
-      matches += i ? " UNION ALL " : "";
-      if (static_cast<unsigned char>(w.back()) < 0x7f) {
-        std::string high = w;
-        high.back() = static_cast<char>(high.back() + 1);
-        matches += "SELECT resource_id, SUM(weight) AS weight FROM resource_words WHERE word >= ? AND word < ? "
-                   "GROUP BY resource_id";
-        params.emplace_back(w);
-        params.emplace_back(high);
-      } else {
-        matches += "SELECT resource_id, SUM(weight) AS weight FROM resource_words WHERE word LIKE ? GROUP BY resource_id";
-        params.emplace_back(w + "%");
-      }
-    }
-    sql = fmt::format("SELECT {}, s.score FROM (SELECT resource_id, SUM(weight) AS score FROM ({}) m "
-                      "GROUP BY resource_id HAVING COUNT(*) = {}) s JOIN resources r ON r.id = s.resource_id "
+    sql = fmt::format("SELECT {}, s.score FROM ({}) s JOIN resources r ON r.id = s.resource_id "
                       "LEFT JOIN organisations o ON o.id = r.author_organisation_id WHERE ",
-                      kColumns, matches, words.size());
+                      kListColumns, ranked_matches(words, nullptr, params));
   } else {
     sql = fmt::format("SELECT {}, 0 FROM resources r LEFT JOIN organisations o ON o.id = r.author_organisation_id WHERE ",
-                      kColumns);
+                      kListColumns);
   }
   sql += visibility(reader, params);
   add_filters(f, sql, params);
@@ -260,7 +370,7 @@ std::int64_t create_resource(db::Connection& db, const ResourceValues& v, std::o
                 .rows.at(0)
                 .integer(0);
   write_themes(db, id, v.themes);
-  write_words(db, id, v, "");
+  reindex(db, id);
   return id;
 }
 
@@ -272,24 +382,29 @@ void update_resource(db::Connection& db, std::int64_t id, const ResourceValues& 
            {v.kind, v.title, v.summary, v.body, v.video_url, v.audience, v.region, v.pedagogical, v.topic,
             v.published_on, v.author_organisation_id, user_id, now, text::fold(v.title), id});
   write_themes(db, id, v.themes);
-  write_words(db, id, v, file_names(db, id));
+  reindex(db, id);
 }
 
 void set_status(db::Connection& db, std::int64_t id, const std::string& status, std::optional<std::int64_t> user_id,
                 const std::string& now) {
   db.query("UPDATE resources SET status = ?, updated_by = ?, updated_at = ? WHERE id = ?", {status, user_id, now, id});
+  auto r = db.query("SELECT audience, region FROM resources WHERE id = ?", {id});
+  if (!r.empty())
+    db.query("UPDATE resource_words SET audience_key = ? WHERE resource_id = ?",
+             {audience_key(status, r.rows[0].text(0), r.rows[0].text(1)), id});
 }
 
 void reindex(db::Connection& db, std::int64_t id) {
-  auto r = db.query("SELECT title, summary, body_markdown FROM resources WHERE id = ?", {id});
+  auto r = db.query("SELECT title, summary, body_markdown, status, audience, region FROM resources WHERE id = ?", {id});
   if (r.empty()) return;
+  auto& row = r.rows[0];
   ResourceValues v;
-  v.title = r.rows[0].text(0);
-  v.summary = r.rows[0].text(1);
-  v.body = r.rows[0].text(2);
-  for (auto& row : db.query("SELECT theme FROM resource_themes WHERE resource_id = ? ORDER BY theme", {id}).rows)
-    v.themes.push_back(row.text(0));
-  write_words(db, id, v, file_names(db, id));
+  v.title = row.text(0);
+  v.summary = row.text(1);
+  v.body = row.text(2);
+  for (auto& t : db.query("SELECT theme FROM resource_themes WHERE resource_id = ? ORDER BY theme", {id}).rows)
+    v.themes.push_back(t.text(0));
+  write_words(db, id, v, file_names(db, id), audience_key(row.text(3), row.text(4), row.text(5)));
 }
 
 std::vector<std::string> themes_in_use(db::Connection& db) {
@@ -348,7 +463,7 @@ std::vector<Resource> faq_resources(db::Connection& db, const Reader& reader, st
   db::Params params{faq_id};
   auto sql = fmt::format("SELECT {}, 0 FROM faq_resources fr JOIN resources r ON r.id = fr.resource_id "
                          "LEFT JOIN organisations o ON o.id = r.author_organisation_id WHERE fr.faq_id = ? AND ",
-                         kColumns) +
+                         kListColumns) +
              visibility(reader, params) + " ORDER BY r.published_on DESC, r.id DESC";
   std::vector<Resource> out;
   for (auto& row : db.query(sql, params).rows) out.push_back(resource_of(row, reader));

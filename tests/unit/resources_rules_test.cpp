@@ -48,6 +48,15 @@ TEST(ResourceRules, StaffReadTheirBranchAndManageTheirSubtree) {
   EXPECT_FALSE(staff_of("/1/").manages(""));
 }
 
+TEST(ResourceRules, AudienceKeysOfTheSearchIndex) {
+  EXPECT_EQ(audience_key("published", "region", "52"), "region:52");
+  EXPECT_EQ(audience_key("published", "staff", ""), "staff");
+  EXPECT_EQ(audience_key("draft", "public", ""), "hidden");
+  EXPECT_EQ(audience_key("archived", "members", ""), "hidden");
+  EXPECT_EQ(audience_keys(anonymous()), std::vector<std::string>{"public"});
+  EXPECT_EQ(audience_keys(member_of("52")), (std::vector<std::string>{"public", "members", "region:52"}));
+}
+
 ResourceInput valid() {
   ResourceInput in;
   in.kind = "note";

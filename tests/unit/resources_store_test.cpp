@@ -106,7 +106,21 @@ TEST_P(ResourceStore, EachReaderSeesWhatTheAudienceAllows) {
   // Archived: gone for readers, kept for the author's staff.
   set_status(conn(), pub, "archived", std::nullopt, "2020-06-01T08:00:00Z");
   EXPECT_TRUE(ids(anonymous).empty());
+  EXPECT_TRUE(ids(anonymous, f).empty());
   EXPECT_TRUE(ids(staff_idf).count(pub));
+  // Published again, then its audience narrowed: the search index follows.
+  set_status(conn(), draft, "published", std::nullopt, "2020-06-01T08:00:00Z");
+  EXPECT_EQ(ids(member_pdl, f), (std::set<std::int64_t>{members, draft}));
+  ResourceValues v;
+  v.kind = "note";
+  v.title = "Brouillon Grafie reprise";
+  v.audience = "region";
+  v.region = region(idf);
+  v.published_on = "2020-06-01";
+  v.author_organisation_id = idf;
+  update_resource(conn(), draft, v, std::nullopt, "2020-06-02T08:00:00Z");
+  EXPECT_EQ(ids(member_pdl, f), (std::set<std::int64_t>{members}));
+  EXPECT_EQ(ids(member_idf, f), (std::set<std::int64_t>{members, region_idf, draft}));
 }
 
 TEST_P(ResourceStore, SearchIsAccentInsensitiveRankedAndFiltered) {
