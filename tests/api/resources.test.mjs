@@ -271,3 +271,12 @@ test('FAQ answers link resources: staff pick them on the edit page, readers see 
   assert.match(page, /Synthèse du webinaire paie/);
   assert.doesNotMatch(page, /Note interne/, 'a staff-only resource never shows to a member');
 });
+
+test('the OpenAPI document describes the resource library', async () => {
+  const doc = await (await fetch(server.url + '/api/v1/openapi.json')).json();
+  for (const p of ['/api/v1/resources', '/api/v1/resources/{id}', '/api/v1/resources/{id}/publish',
+    '/api/v1/resources/{id}/archive', '/api/v1/resources/{id}/files', '/api/v1/resources/{id}/files/{file_id}'])
+    assert.ok(doc.paths[p], p);
+  assert.ok(doc.paths['/api/v1/resources'].post && doc.paths['/api/v1/resources/{id}'].put);
+  assert.deepEqual(doc.components.schemas.Resource.properties.kind.enum.length, 7);
+});
