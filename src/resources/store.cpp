@@ -107,16 +107,18 @@ void fill_themes(db::Connection& db, std::vector<Resource>& items) {
     params.emplace_back(r.id);
     by_id[r.id] = &r;
   }
-  for (auto& row : db.query("SELECT resource_id, theme FROM resource_themes WHERE resource_id IN (" + in +
-                                ") ORDER BY resource_id, theme",
-                            params)
-                       .rows)
-    by_id.at(row.integer(0))->themes.push_back(row.text(1));
-  for (auto& row :
-       db.query("SELECT resource_id, COUNT(*) FROM resource_files WHERE resource_id IN (" + in + ") GROUP BY resource_id",
-                params)
-           .rows)
-    by_id.at(row.integer(0))->files = row.integer(1);
+  // Themes and file counts in one statement (rows of files have an empty theme).
+  auto twice = params;
+  twice.insert(twice.end(), params.begin(), params.end());
+  for (auto& row : db.query("SELECT resource_id, theme, 0 FROM resource_themes WHERE resource_id IN (" + in +
+                                ") UNION ALL SELECT resource_id, '', COUNT(*) FROM resource_files WHERE resource_id IN (" +
+                                in + ") GROUP BY resource_id ORDER BY 1, 2",
+                            twice)
+                       .rows) {
+    auto* r = by_id.at(row.integer(0));
+    if (row.integer(2)) r->files = row.integer(2);
+    else r->themes.push_back(row.text(1));
+  }
 }
 
 void add_filters(const ResourceFilter& f, std::string& sql, db::Params& params) {
