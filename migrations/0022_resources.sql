@@ -71,3 +71,8 @@ CREATE TABLE faq_resources (
   PRIMARY KEY (faq_id, resource_id)
 );
 CREATE INDEX faq_resources_resource ON faq_resources(resource_id);
+
+-- Moves with every write to the library (the store bumps it in the writing
+-- transaction), so that a server keeps readers' result pages until the next
+-- change (src/resources/store.cpp, db::StampedCache).
+INSERT INTO change_stamps (name, stamp) VALUES ('resources', 0);

@@ -4,10 +4,12 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <set>
 #include <unordered_map>
 
 #include "core/auth/auth.hpp"
+#include "core/db/stamped_cache.hpp"
 #include "core/web/text.hpp"
 #include "core/web/words.hpp"
 #include "network/store.hpp"
@@ -65,6 +67,24 @@ Resource resource_of(const db::Row& row, const Reader& reader) {
   r.updated_at = row.text(16);
   r.manageable = reader.manages(r.author_path);
   return r;
+}
+
+// Every write to the library moves the "resources" stamp (migration 0022), in the
+// writer's transaction, to a random value rather than +1: a process that reads
+// several databases (the tests) never takes one's kept page for another's. A
+// database never written keeps 0, and has no resource to show.
+void touch(db::Connection& db) {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  db.query("UPDATE change_stamps SET stamp = ? WHERE name = 'resources'",
+           {static_cast<std::int64_t>(rng() >> 2) + 1});
+}
+
+// Pages of results of readers who manage nothing, kept until the library or the
+// directory (author names) changes: who may read what depends then only on
+// their audience keys, part of the key.
+db::StampedCache<std::vector<Resource>>& kept_pages() {
+  static db::StampedCache<std::vector<Resource>> cache(512);
+  return cache;
 }
 
 // can_read (rules.cpp) as SQL over r (resources) and o (the author organisation).
@@ -296,7 +316,7 @@ std::vector<Resource> search_by_index(db::Connection& db, const Reader& reader, 
 
 }  // namespace
 
-std::vector<Resource> list_resources(db::Connection& db, const Reader& reader, const ResourceFilter& f) {
+std::vector<Resource> list_uncached(db::Connection& db, const Reader& reader, const ResourceFilter& f) {
   db::Params params;
   std::string sql;
   auto words = web::split_words(f.q, 8);
@@ -341,6 +361,20 @@ std::vector<Resource> list_resources(db::Connection& db, const Reader& reader, c
   }
   fill_themes(db, out);
   return out;
+}
+
+std::vector<Resource> list_resources(db::Connection& db, const Reader& reader, const ResourceFilter& f) {
+  if (reader.staff()) return list_uncached(db, reader, f);
+  std::int64_t library = 0, directory = 0;
+  for (auto& row : db.query("SELECT name, stamp FROM change_stamps WHERE name IN ('resources', 'directory')").rows)
+    (row.text(0) == "resources" ? library : directory) = row.integer(1);
+  std::string key = fmt::format("{}|{}", directory, f.limit);
+  for (auto& k : audience_keys(reader)) key += "|" + k;
+  for (auto* v : {&f.q, &f.kind, &f.theme, &f.audience, &f.topic, &f.from, &f.to, &f.status})
+    key += "\x1f" + text::trim(*v);
+  key += f.pedagogical ? "|p" : "|-";
+  if (f.after) key += "|" + format_cursor(*f.after);
+  return *kept_pages().get(key, library, [&] { return list_uncached(db, reader, f); });
 }
 
 Cursor cursor_of(const Resource& r, bool ranked) {
@@ -394,6 +428,7 @@ void set_status(db::Connection& db, std::int64_t id, const std::string& status, 
   if (!r.empty())
     db.query("UPDATE resource_words SET audience_key = ? WHERE resource_id = ?",
              {audience_key(status, r.rows[0].text(0), r.rows[0].text(1)), id});
+  touch(db);
 }
 
 void reindex(db::Connection& db, std::int64_t id) {
@@ -407,15 +442,19 @@ void reindex(db::Connection& db, std::int64_t id) {
   for (auto& t : db.query("SELECT theme FROM resource_themes WHERE resource_id = ? ORDER BY theme", {id}).rows)
     v.themes.push_back(t.text(0));
   write_words(db, id, v, file_names(db, id), audience_key(row.text(3), row.text(4), row.text(5)));
+  touch(db);
 }
 
 std::vector<std::string> themes_in_use(db::Connection& db) {
-  std::vector<std::string> out;
-  for (auto& row : db.query("SELECT DISTINCT theme FROM resource_themes").rows) out.push_back(row.text(0));
-  std::sort(out.begin(), out.end(),
-            [](const std::string& a, const std::string& b) { return text::fold(a) < text::fold(b); });
-  if (out.size() > 200) out.resize(200);
-  return out;
+  static db::StampedCache<std::vector<std::string>> kept(4);
+  return *kept.get("themes", db::change_stamp(db, "resources"), [&] {
+    std::vector<std::string> out;
+    for (auto& row : db.query("SELECT DISTINCT theme FROM resource_themes").rows) out.push_back(row.text(0));
+    std::sort(out.begin(), out.end(),
+              [](const std::string& a, const std::string& b) { return text::fold(a) < text::fold(b); });
+    if (out.size() > 200) out.resize(200);
+    return out;
+  });
 }
 
 // ---- Files ----------------------------------------------------------------------------------
