@@ -25,6 +25,10 @@ struct Reader {
   bool signed_in = false;
   std::vector<std::string> manage;
   std::vector<std::string> regions;
+  // The change stamps of the library and the directory when read with the
+  // regions (store.cpp reader_for), for the kept result pages.
+  bool stamps_known = false;
+  std::int64_t library_stamp = 0, directory_stamp = 0;
   bool staff() const { return !manage.empty(); }
   // Writes and sees drafts of resources by this author organisation.
   bool manages(std::string_view author_path) const;

@@ -21,16 +21,24 @@ Reader reader_for(db::Connection& db, const auth::User* user) {
   if (!user) return r;
   r.signed_in = true;
   r.manage = user->scope_roots({"admin", "network"});
-  if (user->grants.empty()) return r;
+  // The regions of the caller's organisations and, in the same statement (one
+  // round trip), the stamps of the kept result pages — read before any row.
   db::Params params;
   std::string in;
   for (auto& g : user->grants) {
     in += in.empty() ? "?" : ", ?";
     params.emplace_back(g.organisation_id);
   }
-  for (auto& row : db.query("SELECT DISTINCT region FROM organisations WHERE region <> '' AND id IN (" + in + ")", params)
-                       .rows)
-    r.regions.push_back(row.text(0));
+  std::string sql = "SELECT 0, name, stamp FROM change_stamps WHERE name IN ('resources', 'directory')";
+  if (!in.empty()) sql += " UNION ALL SELECT 1, region, 0 FROM organisations WHERE region <> '' AND id IN (" + in + ")";
+  for (auto& row : db.query(sql, params).rows) {
+    if (row.integer(0) == 0) {
+      (row.text(1) == "resources" ? r.library_stamp : r.directory_stamp) = row.integer(2);
+    } else if (std::find(r.regions.begin(), r.regions.end(), row.text(1)) == r.regions.end()) {
+      r.regions.push_back(row.text(1));
+    }
+  }
+  r.stamps_known = true;
   return r;
 }
 
@@ -365,9 +373,10 @@ std::vector<Resource> list_uncached(db::Connection& db, const Reader& reader, co
 
 std::vector<Resource> list_resources(db::Connection& db, const Reader& reader, const ResourceFilter& f) {
   if (reader.staff()) return list_uncached(db, reader, f);
-  std::int64_t library = 0, directory = 0;
-  for (auto& row : db.query("SELECT name, stamp FROM change_stamps WHERE name IN ('resources', 'directory')").rows)
-    (row.text(0) == "resources" ? library : directory) = row.integer(1);
+  std::int64_t library = reader.library_stamp, directory = reader.directory_stamp;
+  if (!reader.stamps_known)
+    for (auto& row : db.query("SELECT name, stamp FROM change_stamps WHERE name IN ('resources', 'directory')").rows)
+      (row.text(0) == "resources" ? library : directory) = row.integer(1);
   std::string key = fmt::format("{}|{}", directory, f.limit);
   for (auto& k : audience_keys(reader)) key += "|" + k;
   for (auto* v : {&f.q, &f.kind, &f.theme, &f.audience, &f.topic, &f.from, &f.to, &f.status})
