@@ -280,3 +280,26 @@ test('the OpenAPI document describes the resource library', async () => {
   assert.ok(doc.paths['/api/v1/resources'].post && doc.paths['/api/v1/resources/{id}'].put);
   assert.deepEqual(doc.components.schemas.Resource.properties.kind.enum.length, 7);
 });
+
+test('every write page refuses a member (403) and another delegation\'s staff (404)', async () => {
+  const fed = await admin.call('POST', '/api/v1/resources', { kind: 'note', title: 'Note de la fédération (pages)', audience: 'members', publish: true });
+  assert.equal(fed.status, 201);
+  const id = fed.body.id;
+  const fileRes = await admin.request('POST', `/api/v1/resources/${id}/files?filename=note.pdf`,
+    { body: Buffer.from('%PDF-1.4 note'), headers: { accept: 'application/json' } });
+  const fileId = (await fileRes.json()).files[0].id;
+  const memberCsrf = csrfOf(await (await memberPage.get('/ressources')).text());
+  const networkCsrf = csrfOf(await (await networkPage.get('/ressources')).text());
+  const writes = [`/ressources/${id}`, `/ressources/${id}/publier`, `/ressources/${id}/archiver`,
+    `/ressources/${id}/fichiers`, `/ressources/${id}/fichiers/${fileId}/supprimer`];
+  for (const path of writes) {
+    assert.equal((await memberPage.post(path, { form: { _csrf: memberCsrf, title: 'x' } })).status, 403, path);
+    assert.equal((await networkPage.post(path, { form: { _csrf: networkCsrf, title: 'x' } })).status, 404, path);
+  }
+  assert.equal((await networkPage.get(`/ressources/${id}/modifier`)).status, 404);
+  assert.equal((await memberPage.post('/ressources', { form: { _csrf: memberCsrf, title: 'x' } })).status, 403);
+  // Reading is allowed to both (members audience); the file still there.
+  assert.equal((await memberPage.get(`/ressources/${id}/fichiers/${fileId}`)).status, 200);
+  assert.equal((await anonymous.get(`/ressources/${id}/fichiers/${fileId}`)).status, 404, 'not public: no file for anonymous visitors');
+  assert.equal((await anonymous.get(`/ressources/${id}`)).status, 404);
+});
