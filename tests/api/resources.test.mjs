@@ -270,6 +270,10 @@ test('FAQ answers link resources: staff pick them on the edit page, readers see 
   page = unescape(await (await memberPage.get(`/faq/${faq.id}`)).text());
   assert.match(page, /Synthèse du webinaire paie/);
   assert.doesNotMatch(page, /Note interne/, 'a staff-only resource never shows to a member');
+  const api = await member.call('GET', `/api/v1/faq/${faq.id}`);
+  assert.deepEqual(api.body.resources.map((r) => r.id), [synthesis.id], 'the API shows the member only what they may read');
+  const staffApi = await network.call('GET', `/api/v1/faq/${faq.id}`);
+  assert.equal(staffApi.body.resources.length, 2);
 });
 
 test('the OpenAPI document describes the resource library', async () => {
