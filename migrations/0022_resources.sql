@@ -47,3 +47,32 @@ CREATE TABLE resource_files (
   created_at TEXT NOT NULL
 );
 CREATE INDEX resource_files_resource ON resource_files(resource_id, id);
+
+-- Search: the folded words of each resource with a weight (title 8, themes 4,
+-- summary 2, body and file names 1; a word's weights summed), ranked by the sum
+-- of the weights of the words matched. audience_key copies who may read the
+-- resource ("public", "members", "region:11", "staff"; "hidden" when not
+-- published) so that a member's search is read from the index alone.
+CREATE TABLE resource_words (
+  word TEXT NOT NULL,
+  resource_id {{int}} NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+  weight INTEGER NOT NULL DEFAULT 1,
+  audience_key TEXT NOT NULL DEFAULT 'hidden',
+  PRIMARY KEY (word, resource_id)
+);
+CREATE INDEX resource_words_resource ON resource_words(resource_id);
+CREATE INDEX resource_words_rank ON resource_words(word, audience_key, resource_id, weight);
+CREATE INDEX resources_author ON resources(author_organisation_id, id);
+
+-- Resources linked to a FAQ answer of the hotline (picked by staff on the entry's edit page).
+CREATE TABLE faq_resources (
+  faq_id {{int}} NOT NULL REFERENCES faq_entries(id) ON DELETE CASCADE,
+  resource_id {{int}} NOT NULL REFERENCES resources(id) ON DELETE CASCADE,
+  PRIMARY KEY (faq_id, resource_id)
+);
+CREATE INDEX faq_resources_resource ON faq_resources(resource_id);
+
+-- Moves with every write to the library (the store bumps it in the writing
+-- transaction), so that a server keeps readers' result pages until the next
+-- change (src/resources/store.cpp, db::StampedCache).
+INSERT INTO change_stamps (name, stamp) VALUES ('resources', 0);

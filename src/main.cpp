@@ -40,6 +40,8 @@
 #include "events/work_routes.hpp"
 #include "hotline/demo.hpp"
 #include "hotline/routes.hpp"
+#include "resources/demo.hpp"
+#include "resources/routes.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -86,6 +88,7 @@ int usage() {
   bench-data --cv-profiles N          CVthèque de mesure (après demo)
   bench-data --events N --registrations M   événements et inscriptions de mesure (après les contacts)
   bench-data --questions N            questions de la hotline de mesure (après les organisations)
+  bench-data --resources N            ressources de mesure (après demo)
 
 Variables : PASSERELLE_DATABASE (chemin SQLite ou URI postgresql://), PASSERELLE_LISTEN,
 PASSERELLE_THREADS, PASSERELLE_READ_TIMEOUT (secondes, défaut 20), PASSERELLE_SECURE_COOKIES=1 derrière TLS,
@@ -257,6 +260,8 @@ int cmd_serve() {
   events::register_work_routes(app);
   hotline::register_routes(app);
   hotline::register_api_routes(app);
+  resources::register_routes(app);
+  resources::register_api_routes(app);
   web::register_mail_routes(app);
 
   // The outbox's sender, with the passes that queue mails over time: the
@@ -463,6 +468,7 @@ int main(int argc, char** argv) {
       events::load_demo(*lease, std::cout);
       events::load_work_demo(*lease, std::cout);
       hotline::load_demo(*lease, std::cout);
+      resources::load_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {
@@ -478,6 +484,12 @@ int main(int argc, char** argv) {
       // Hotline (issue 6): bench-data --questions N, after the organisations.
       if (auto hq = option(rest, "--questions"); !hq.empty()) {
         hotline::load_bench_data(*lease, std::stoll(hq), std::cout);
+        lease->execute_script("ANALYZE");
+        return 0;
+      }
+      // Resources (issue 6): bench-data --resources N, after demo.
+      if (auto rn = option(rest, "--resources"); !rn.empty()) {
+        resources::load_bench_data(*lease, std::stoll(rn), std::cout);
         lease->execute_script("ANALYZE");
         return 0;
       }

@@ -11,6 +11,7 @@
 #include "core/web/text.hpp"
 #include "hotline/routes.hpp"
 #include "network/model.hpp"
+#include "resources/store.hpp"
 
 namespace passerelle::hotline {
 namespace {
@@ -420,6 +421,19 @@ http::Response faq_form(Ctx& ctx, const FaqInput& in, std::optional<std::int64_t
                     {"source", source},
                     {"from_question", !source.empty()},
                     {"values", json::object{{"title", in.title}, {"answer", in.answer}}}};
+  // Resources of the library staff may link to the answer (issue 6, table faq_resources).
+  std::vector<std::int64_t> linked = ctx.form_all("resource_ids").empty() && id
+                                         ? resources::faq_resource_ids(ctx.db(), *id)
+                                         : std::vector<std::int64_t>{};
+  for (auto& raw : ctx.form_all("resource_ids"))
+    if (auto rid = web::to_id(raw)) linked.push_back(*rid);
+  json::array picks;
+  for (auto& r : resources::pickable_resources(ctx.db(), resources::reader_for(ctx.db(), &ctx.user())))
+    picks.push_back(json::object{{"id", r.id},
+                                 {"title", r.title},
+                                 {"checked", std::count(linked.begin(), linked.end(), r.id) > 0}});
+  data["has_resources"] = !picks.empty();
+  data["resources"] = std::move(picks);
   put_errors(data, errors);
   return web::page(ctx, "hotline/faq_form", std::move(data), status);
 }
@@ -468,6 +482,10 @@ http::Response faq_save(Ctx& ctx, std::optional<std::int64_t> id) {
   } else {
     saved = create_faq(ctx.db(), v, ctx.user().id, now, publish);
   }
+  std::vector<std::int64_t> linked;
+  for (auto& raw : ctx.form_all("resource_ids"))
+    if (auto rid = web::to_id(raw)) linked.push_back(*rid);
+  resources::link_faq_resources(ctx.db(), resources::reader_for(ctx.db(), &ctx.user()), saved, linked);
   audit::record(ctx.db(), ctx.user().id, id ? "update" : "create", "faq_entry", saved,
                 publish ? "publiée" : "brouillon", ctx.req.remote_addr);
   tx.commit();
@@ -652,6 +670,11 @@ void register_routes(web::App& app) {
                       {"draft", e->status == "draft"},
                       {"published", e->published_at.empty() ? "" : web::french_datetime(e->published_at)},
                       {"staff", is_staff(ctx)}};
+    json::array linked;  // only the resources this reader may see
+    for (auto& r : resources::faq_resources(ctx.db(), resources::reader_for(ctx.db(), &ctx.user()), e->id))
+      linked.push_back(json::object{{"id", r.id}, {"title", r.title}});
+    data["has_resources"] = !linked.empty();
+    data["resources"] = std::move(linked);
     return web::page(ctx, "hotline/faq_entry", std::move(data));
   });
   app.route("GET", "/faq/{id}/modifier", staff(), [](Ctx& ctx) {

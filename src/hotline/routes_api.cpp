@@ -9,6 +9,7 @@
 #include "core/auth/audit.hpp"
 #include "core/web/input.hpp"
 #include "hotline/routes.hpp"
+#include "resources/store.hpp"
 
 namespace passerelle::hotline {
 namespace {
@@ -359,7 +360,12 @@ void register_api_routes(web::App& app) {
   app.route("GET", "/api/v1/faq/{id}", readers, [](Ctx& ctx) {
     auto e = get_faq(ctx.db(), web::path_id(ctx), is_staff(ctx));
     if (!e) throw web::NotFound{};
-    return json_response(faq_json(*e, is_staff(ctx)));
+    auto o = faq_json(*e, is_staff(ctx));
+    json::array linked;  // resources of the library linked to the answer, those this reader may see
+    for (auto& r : resources::faq_resources(ctx.db(), resources::reader_for(ctx.db(), &ctx.user()), e->id))
+      linked.push_back(json::object{{"id", r.id}, {"title", r.title}, {"url", fmt::format("/api/v1/resources/{}", r.id)}});
+    o["resources"] = std::move(linked);
+    return json_response(o);
   });
   app.route("POST", "/api/v1/faq/{id}/publish", staff, [](Ctx& ctx) { return faq_publish_api(ctx); });
 

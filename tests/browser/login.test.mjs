@@ -49,7 +49,7 @@ test('the right password lands on the page asked for, with the name and the navi
   assert.match(await page.locator('main').textContent(), /Adhérent — Solipass/);
   assert.equal((await page.locator('header .who').textContent()).trim(), 'Marc Adhérent');
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
-  assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Accueil', 'Organisations', 'Contacts', 'Adhésions', 'Événements', 'Groupes de travail', 'Hotline', 'FAQ', 'Mon compte'],
+  assert.deepEqual(await nav.getByRole('link').allTextContents(), ['Accueil', 'Organisations', 'Contacts', 'Adhésions', 'Événements', 'Groupes de travail', 'Hotline', 'FAQ', 'Ressources', 'Mon compte'],
     'a member has no audit log in the navigation; it sees its own memberships');
   assert.equal(await nav.getByRole('link', { name: 'Accueil' }).getAttribute('aria-current'), 'page');
   rig.assertClean();
@@ -79,7 +79,7 @@ test('an administrator sees the audit log in the navigation', async () => {
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
   assert.deepEqual(await nav.getByRole('link').allTextContents(),
     ['Accueil', 'Marchés clausés', 'Organisations', 'Contacts', 'Adhésions', 'Diagnostic territorial', 'Événements',
-      'Groupes de travail', 'Projets financés', 'Hotline', 'FAQ', "Journal d'audit", 'Courriels', 'Mon compte']);
+      'Groupes de travail', 'Projets financés', 'Hotline', 'FAQ', 'Ressources', "Journal d'audit", 'Courriels', 'Mon compte']);
   assert.equal(await nav.getByRole('link', { name: 'Contacts' }).getAttribute('aria-current'), 'page');
   assert.equal((await page.locator('header .who').textContent()).trim(), 'Agnès Administratrice');
   rig.assertClean();
