@@ -190,12 +190,24 @@ TEST(ResourceRules, MarkdownIsRendered) {
   EXPECT_NE(html.find("<a href=\"https://exemple.fr/note.pdf\">la note</a>"), std::string::npos);
 }
 
+// GFM: a practical sheet's table, a bare address made a link, struck text.
+TEST(ResourceRules, MarkdownTablesAndAutolinks) {
+  auto html = render_markdown(
+      "| Aide | Où |\n|---|---|\n| Colis alimentaire | Restos du cœur |\n\nPlus sur www.service-public.fr ~~ancien~~");
+  EXPECT_NE(html.find("<table>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<th>Aide</th>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<td>Colis alimentaire</td>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<a href=\"http://www.service-public.fr\">www.service-public.fr</a>"), std::string::npos) << html;
+  EXPECT_NE(html.find("<del>ancien</del>"), std::string::npos) << html;
+}
+
 TEST(ResourceRules, MarkdownNeverLetsScriptsOut) {
   for (std::string md : {"<script>alert(1)</script>", "Texte <script>alert(1)</script> suite",
                          "<img src=x onerror=alert(1)>", "[clic](javascript:alert(1))", "[clic](JavaScript:alert(1))",
                          "[clic](vbscript:msgbox)", "![img](javascript:alert(1))", "<a href=\"javascript:alert(1)\">x</a>",
                          "[x](data:text/html;base64,PHNjcmlwdD4=)", "<javascript:alert(1)>",
-                         "[ref]\n\n[ref]: javascript:alert(1)", "<iframe src=https://exemple.fr></iframe>"}) {
+                         "[ref]\n\n[ref]: javascript:alert(1)", "<iframe src=https://exemple.fr></iframe>",
+                         "Voir javascript:alert(1) et www.exemple.fr", "| a |\n|---|\n| <script>alert(1)</script> |"}) {
     auto html = render_markdown(md);
     auto lower = html;
     for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
