@@ -39,6 +39,8 @@
 #include "events/work_routes.hpp"
 #include "hotline/demo.hpp"
 #include "hotline/routes.hpp"
+#include "resources/mailing_demo.hpp"
+#include "resources/mailing_routes.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -248,6 +250,8 @@ int cmd_serve() {
   events::register_work_routes(app);
   hotline::register_routes(app);
   hotline::register_api_routes(app);
+  mailings::register_routes(app);
+  mailings::register_api_routes(app);
   web::register_mail_routes(app);
 
   // The outbox's sender, with the passes that queue mails over time: the
@@ -454,6 +458,8 @@ int main(int argc, char** argv) {
       events::load_demo(*lease, std::cout);
       events::load_work_demo(*lease, std::cout);
       hotline::load_demo(*lease, std::cout);
+      // After the resource library's demo when there is one: mailings carry its resources.
+      mailings::load_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {

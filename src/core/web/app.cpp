@@ -353,6 +353,7 @@ const std::vector<NavItem>& nav_items() {
       {"/projets", "Projets financés", {"admin", "network"}},
       {"/questions", "Hotline", {"admin", "network", "member"}},
       {"/faq", "FAQ", {"admin", "network", "member"}},
+      {"/diffusions", "Diffusions", {"admin", "network"}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
       {"/admin/courriels", "Courriels", {"admin"}},
       {"/compte", "Mon compte", {}},
