@@ -104,7 +104,13 @@ void register_api_routes(web::App& app) {
     web::Errors errors;
     auto in = input_from_json(ctx.json_body(), errors);
     if (in.organisation_id.empty()) in.organisation_id = default_sender(ctx);
-    if (!errors.empty()) return web::validation_problem(errors);
+    if (!errors.empty()) {
+      // Every error at once: the others as validation finds them.
+      MailingValues v;
+      for (auto& e : validate_mailing(in, v))
+        if (!web::find_error(errors, e.field)) errors.push_back(e);
+      return web::validation_problem(errors);
+    }
     std::int64_t id = 0;
     errors = save_mailing(ctx, in, id);
     if (!errors.empty()) return web::validation_problem(errors);
