@@ -17,7 +17,7 @@ BUILD_DIR := build
 BIN       := $(BUILD_DIR)/passerelle
 DEFAULT_DATABASE := data/passerelle.db
 
-.PHONY: deps build server run test bench bench-followup bench-clauses bench-employment bench-events bench-hotline clean
+.PHONY: deps build server run test bench bench-followup bench-clauses bench-employment bench-events bench-hotline bench-mailings clean
 
 deps:
 	@scripts/install-deps.sh
@@ -61,7 +61,7 @@ test:
 
 # Every benchmark runs even when one reports a failure; the status is 1 if any failed.
 bench: build
-	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; bash bench/clauses.sh; c=$$?; bash bench/employment.sh; d=$$?; bash bench/events.sh; e=$$?; bash bench/hotline.sh; f=$$?; exit $$(( a || b || c || d || e || f ))
+	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; bash bench/clauses.sh; c=$$?; bash bench/employment.sh; d=$$?; bash bench/events.sh; e=$$?; bash bench/hotline.sh; f=$$?; bash bench/mailings.sh; g=$$?; exit $$(( a || b || c || d || e || f || g ))
 
 # The follow-up benchmark alone (issue 3): BENCH_FU_SCALES="100 10 1" adds the national scale.
 bench-followup: build
@@ -82,6 +82,10 @@ bench-events: build
 # The hotline benchmark alone (issue 6): BENCH_HL_QUESTIONS (200000), BENCH_ENGINES.
 bench-hotline: build
 	@bash bench/hotline.sh
+
+# The mailings benchmark alone (issue 6: the outbox delivers ≥ 200 mails/s): BENCH_ML_MAILS (5000), BENCH_ENGINES.
+bench-mailings: build
+	@bash bench/mailings.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan test-results

@@ -10,7 +10,7 @@ import { startServer, Client } from '../support/server.mjs';
 import { tokenClient, loginAs, organisationIds, stopServer, DEMO } from '../support/api.mjs';
 import { smtpSink, startSmtpSink, freePort, waitForMessages, messagesFor, uniqueAddress } from '../support/smtp.mjs';
 
-let sink, server, admin, network, supervisor, ids, outsider;
+let sink, server, admin, network, supervisor, ids, outsider, outsiderEmail;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const PDL = '52';  // INSEE code of Pays de la Loire
 
@@ -33,7 +33,7 @@ before(async () => {
   supervisor = await tokenClient(server, 'supervisor');  // PLIE de Paris: no mailing role
   ids = await organisationIds(admin);
   // A chargée de mission of another delegation (Pays de la Loire).
-  const email = uniqueAddress('paul');
+  const email = outsiderEmail = uniqueAddress('paul');
   const out = await server.cli(['user', 'add', email, '--name', 'Paul Loire', '--role', 'network', '--org', String(ids[DEMO.pdl]),
     '--password-stdin'], 'Motdepasse-solide-2026\n');
   assert.equal(out.code, 0, out.stderr);
@@ -201,6 +201,13 @@ test('another delegation gets 404 on every route of a mailing; a role without th
   const page = await loginAs(server, 'supervisor');
   assert.equal((await page.get('/diffusions')).status, 403);
   assert.equal((await page.get(`/diffusions/${mine.id}`)).status, 403);
+  const other = await new (network.constructor)(server.url).signIn(outsiderEmail, 'Motdepasse-solide-2026');
+  for (const suffix of ['', '/apercu', '/modifier', '/progression', '/destinataires/export'])
+    assert.equal((await other.get(`/diffusions/${mine.id}${suffix}`)).status, 404, `page ${suffix}`);
+  for (const suffix of ['/test', '/envoyer', '/modifier', '/reprendre'])
+    assert.equal((await other.post(`/diffusions/${mine.id}${suffix}`, { form: { _csrf: other.csrfToken, confirm: '1' } })).status, 404,
+      `form ${suffix}`);
+  assert.equal((await network.call('GET', `/api/v1/mailings/${mine.id}`)).body.status, 'draft');
 });
 
 test('participants of a referent: the mail reaches them and their file lists it under "Envois"', async () => {
@@ -271,4 +278,28 @@ test('relay down: the mails of a mailing wait and are retried, then leave exactl
     await stopServer(down);
     await late?.stop();
   }
+});
+
+test('pages: the list with its filters, the mailing page with its per-recipient status and its CSV export', async () => {
+  const page = await loginAs(server, 'network');
+  const list = await (await page.get('/diffusions?statut=sent&q=confinement')).text();
+  assert.match(list, /Confinement : mesures sanitaires/);
+  assert.doesNotMatch(list, /vos ressources de la semaine/);
+  const lockdown = (await network.call('GET', '/api/v1/mailings?status=sent')).body.items.find((m) => /^Confinement/.test(m.subject));
+  const html = await (await page.get(`/diffusions/${lockdown.id}`)).text();
+  assert.match(html, /Progression de l&#39;envoi|Progression de l'envoi/);
+  assert.match(html, /Envoyé/);
+  const csv = await page.get(`/diffusions/${lockdown.id}/destinataires/export?format=csv&statut=sent`);
+  assert.equal(csv.status, 200);
+  const text = await csv.text();
+  assert.match(text, /^\uFEFF?Nom;Adresse e-mail;Structure;Statut;Essais;Envoyé le;Erreur\r\n/);
+  assert.equal(text.trim().split('\r\n').length, lockdown.recipients_count + 1);
+});
+
+test('the OpenAPI document describes the mailings', async () => {
+  const doc = await (await fetch(server.url + '/api/v1/openapi.json')).json();
+  for (const p of ['/api/v1/mailings', '/api/v1/mailings/{id}', '/api/v1/mailings/{id}/preview', '/api/v1/mailings/{id}/test',
+    '/api/v1/mailings/{id}/send', '/api/v1/mailings/{id}/recipients'])
+    assert.ok(doc.paths[p], p);
+  assert.deepEqual(doc.components.schemas.Mailing.properties.status.enum, ['draft', 'sending', 'sent']);
 });
