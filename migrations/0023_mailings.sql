@@ -70,3 +70,7 @@ CREATE TABLE mailing_unsubscribes (
 CREATE INDEX mailing_unsubscribes_contact ON mailing_unsubscribes(contact_id);
 CREATE INDEX mailing_unsubscribes_participant ON mailing_unsubscribes(participant_id);
 CREATE INDEX mailing_unsubscribes_email ON mailing_unsubscribes(email);
+
+-- The List-Unsubscribe header of a message (RFC 2369): the recipient's
+-- unsubscribe link, shown by mail clients as a "se désabonner" button.
+ALTER TABLE mail_outbox ADD COLUMN list_unsubscribe TEXT NOT NULL DEFAULT '';

@@ -309,6 +309,7 @@ outbox::Outgoing message_for(const Mailing& m, const Recipient& to, const std::s
   o.text = std::move(c.text);
   o.html = std::move(c.html);
   o.organisation_id = m.organisation_id;
+  if (kind == "mailing") o.list_unsubscribe = base_url + "/desabonnement/" + token;
   return o;
 }
 

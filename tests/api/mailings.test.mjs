@@ -101,6 +101,8 @@ test('a mailing to the members\' contacts: preview, test to the caller, send, re
   assert.equal(mail.subject, 'Reprise d\'activité : les informations du réseau');
   assert.match(mail.text, /Bonjour Inès Diffusion,/);
   assert.match(mail.text, /https:\/\/passerelle\.test\/desabonnement\/[0-9a-f]{64}/);
+  const link = mail.text.match(/https:\/\/passerelle\.test\/desabonnement\/[0-9a-f]{64}/)[0];
+  assert.equal(mail.headers['list-unsubscribe'], `<${link}>`, 'RFC 2369 header');
   assert.equal(messagesFor(sink, refused).length, 0, 'no consent, no mail');
 
   // Sending again changes nothing.
