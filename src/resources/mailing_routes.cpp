@@ -281,18 +281,19 @@ http::Response preview_page(Ctx& ctx, const Mailing& m, const web::Errors& error
 
 json::object progress_json(Ctx& ctx, const Mailing& m) {
   json::array counts;
-  std::int64_t total = 0, done = 0;
+  std::int64_t total = 0, done = 0, pending = 0;
   for (auto& [code, n] : delivery_counts(ctx.db(), m.id)) {
     counts.push_back(json::object{{"code", code}, {"label", outbox::status_label(code)}, {"count", n}});
     total += n;
     if (code == "sent" || code == "failed") done += n;
+    if (code == "queued" || code == "sending") pending += n;  // "uncertain" waits for staff, not for the sender
   }
   return {{"id", m.id},
           {"counts", std::move(counts)},
           {"total", total},
           {"done", done},
           {"percent", total ? done * 100 / total : 0},
-          {"running", m.status == "sending" || done < total},
+          {"running", m.status == "sending" || pending > 0},
           {"queuing", m.status == "sending"}};
 }
 

@@ -142,6 +142,11 @@ void register_api_routes(web::App& app) {
   });
   app.route("POST", "/api/v1/mailings/{id}/send", senders(), [](Ctx& ctx) {
     auto m = mailing_or_404(ctx, web::path_id(ctx));
+    if (m.status == "sending") {
+      // Queuing interrupted (a crash, a restart): resumed; whoever is queued already is skipped.
+      queue_all(ctx.db(), m.id, web::public_url());
+      return json_response(mailing_json(ctx, mailing_or_404(ctx, m.id), true), 202);
+    }
     if (m.status != "draft")
       return http::Response::problem(409, "Diffusion déjà envoyée", "Cette diffusion a déjà été envoyée : rien n'est renvoyé.");
     auto errors = send_mailing(ctx, m);

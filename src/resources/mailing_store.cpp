@@ -221,7 +221,7 @@ std::vector<ResourceChoice> resources_for(db::Connection& db, const std::string&
 
 std::vector<Recipient> audience_page(db::Connection& db, const Mailing& m, std::int64_t after_id, int limit,
                                      std::int64_t* last_id) {
-  db::Params params;
+  db::Params params{after_id};  // the first "?" of both queries
   std::string sql;
   if (m.audience == "contacts") {
     // "Member" = an organisation with a membership whose status counts as
@@ -229,7 +229,7 @@ std::vector<Recipient> audience_page(db::Connection& db, const Mailing& m, std::
     sql = "SELECT c.id, c.email, c.first_name || ' ' || c.last_name, MIN(o.name) FROM contacts c "
           "JOIN contact_organisations co ON co.contact_id = c.id JOIN organisations o ON o.id = co.organisation_id "
           "WHERE c.mailing_consent = 1 AND c.email <> '' AND c.id > ? AND " +
-          subtree(m.organisation_path, (params.push_back(after_id), params), "o.path");
+          subtree(m.organisation_path, params, "o.path");
     if (!m.region.empty()) {
       sql += " AND o.region = ?";
       params.push_back(m.region);
@@ -246,7 +246,7 @@ std::vector<Recipient> audience_page(db::Connection& db, const Mailing& m, std::
   } else {
     sql = "SELECT p.id, p.email, p.first_name || ' ' || p.last_name, o.name FROM participants p "
           "JOIN organisations o ON o.id = p.organisation_id WHERE p.email <> '' AND p.consent_at <> '' AND p.id > ? AND " +
-          subtree(m.organisation_path, (params.push_back(after_id), params), "o.path") +
+          subtree(m.organisation_path, params, "o.path") +
           " AND EXISTS (SELECT 1 FROM enrolments e WHERE e.participant_id = p.id AND e.status = 'active'";
     if (m.programme_id) {
       sql += " AND e.programme_id = ?";
