@@ -78,6 +78,8 @@ test('a mailing to the members\' contacts: preview, test to the caller, send, re
   const contact = await solipassContact(address);
   const refused = uniqueAddress('sans-accord');
   await solipassContact(refused, false);
+  const bounced = uniqueAddress('refuse');  // the sink answers 550 to it
+  await solipassContact(bounced);
   const m = await createPdlMailing('Reprise d\'activité : les informations du réseau');
   assert.equal(m.status, 'draft');
   const preview = await admin.call('GET', `/api/v1/mailings/${m.id}/preview`);
@@ -114,6 +116,9 @@ test('a mailing to the members\' contacts: preview, test to the caller, send, re
     return r.body.items.find((x) => x.email === address) && r.body.items;
   });
   const mine = rows.find((x) => x.email === address);
+  const failed = await until(async () =>
+    (await admin.call('GET', `/api/v1/mailings/${m.id}/recipients?status=failed&q=${encodeURIComponent(bounced)}`)).body.items[0]);
+  assert.match(failed.last_error, /^Adresse refusée par le serveur de messagerie : 550/);
   assert.equal(mine.contact_id, contact);
   assert.equal(mine.status_label, 'Envoyé');
   const all = (await admin.call('GET', `/api/v1/mailings/${m.id}/recipients?limit=500`)).body.items;
@@ -202,7 +207,12 @@ test('another delegation gets 404 on every route of a mailing; a role without th
   // Pages too.
   const page = await loginAs(server, 'supervisor');
   assert.equal((await page.get('/diffusions')).status, 403);
-  assert.equal((await page.get(`/diffusions/${mine.id}`)).status, 403);
+  assert.equal((await page.get('/diffusions/nouvelle')).status, 403);
+  for (const suffix of ['', '/apercu', '/modifier', '/progression', '/destinataires/export'])
+    assert.equal((await page.get(`/diffusions/${mine.id}${suffix}`)).status, 403, `page ${suffix} without the role`);
+  for (const suffix of ['/test', '/envoyer', '/modifier', '/reprendre'])
+    assert.equal((await page.post(`/diffusions/${mine.id}${suffix}`, { form: { _csrf: page.csrfToken, confirm: '1' } })).status, 403,
+      `form ${suffix} without the role`);
   const other = await new (network.constructor)(server.url).signIn(outsiderEmail, 'Motdepasse-solide-2026');
   for (const suffix of ['', '/apercu', '/modifier', '/progression', '/destinataires/export'])
     assert.equal((await other.get(`/diffusions/${mine.id}${suffix}`)).status, 404, `page ${suffix}`);
