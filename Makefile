@@ -17,7 +17,7 @@ BUILD_DIR := build
 BIN       := $(BUILD_DIR)/passerelle
 DEFAULT_DATABASE := data/passerelle.db
 
-.PHONY: deps build server run test bench bench-followup bench-clauses bench-employment bench-events bench-hotline bench-resources clean
+.PHONY: deps build server run test bench bench-followup bench-clauses bench-employment bench-events bench-hotline bench-resources bench-mailings clean
 
 deps:
 	@scripts/install-deps.sh
@@ -61,7 +61,7 @@ test:
 
 # Every benchmark runs even when one reports a failure; the status is 1 if any failed.
 bench: build
-	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; bash bench/clauses.sh; c=$$?; bash bench/employment.sh; d=$$?; bash bench/events.sh; e=$$?; bash bench/hotline.sh; f=$$?; bash bench/resources.sh; g=$$?; exit $$(( a || b || c || d || e || f || g ))
+	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; bash bench/clauses.sh; c=$$?; bash bench/employment.sh; d=$$?; bash bench/events.sh; e=$$?; bash bench/hotline.sh; f=$$?; bash bench/resources.sh; g=$$?; bash bench/mailings.sh; h=$$?; exit $$(( a || b || c || d || e || f || g || h ))
 
 # The follow-up benchmark alone (issue 3): BENCH_FU_SCALES="100 10 1" adds the national scale.
 bench-followup: build
@@ -86,6 +86,10 @@ bench-hotline: build
 # The resource-library benchmark alone (issue 6): BENCH_RES_RESOURCES (20000), BENCH_ENGINES.
 bench-resources: build
 	@bash bench/resources.sh
+
+# The mailings benchmark alone (issue 6: the outbox delivers ≥ 200 mails/s): BENCH_ML_MAILS (5000), BENCH_ENGINES.
+bench-mailings: build
+	@bash bench/mailings.sh
 
 clean:
 	rm -rf $(BUILD_DIR) build-asan test-results

@@ -42,6 +42,8 @@
 #include "hotline/routes.hpp"
 #include "resources/demo.hpp"
 #include "resources/routes.hpp"
+#include "resources/mailing_demo.hpp"
+#include "resources/mailing_routes.hpp"
 #include "followup/demo.hpp"
 #include "followup/routes.hpp"
 #include "followup/store.hpp"
@@ -262,6 +264,8 @@ int cmd_serve() {
   hotline::register_api_routes(app);
   resources::register_routes(app);
   resources::register_api_routes(app);
+  mailings::register_routes(app);
+  mailings::register_api_routes(app);
   web::register_mail_routes(app);
 
   // The outbox's sender, with the passes that queue mails over time: the
@@ -469,6 +473,8 @@ int main(int argc, char** argv) {
       events::load_work_demo(*lease, std::cout);
       hotline::load_demo(*lease, std::cout);
       resources::load_demo(*lease, std::cout);
+      // After the resource library's demo when there is one: mailings carry its resources.
+      mailings::load_demo(*lease, std::cout);
       return 0;
     }
     if (command == "bench-data") {

@@ -22,9 +22,20 @@
 #include "followup/model.hpp"
 #include "followup/rules.hpp"
 #include "followup/store.hpp"
+#include "core/web/outbox.hpp"
+#include "resources/mailing_store.hpp"
 
 namespace passerelle::followup {
 namespace {
+// The "Envois" of a participant's file: the mailings queued for them (issue 6), with their delivery status.
+boost::json::array mailings_sent_json(db::Connection& db, std::int64_t participant_id) {
+  boost::json::array out;
+  for (auto& m : mailings::sent_to_participant(db, participant_id))
+    out.push_back(boost::json::object{{"when", web::french_datetime(m.sent_at.empty() ? m.queued_at : m.sent_at)},
+                               {"subject", m.subject},
+                               {"status", outbox::status_label(m.status)}});
+  return out;
+}
 
 using web::Ctx;
 using web::path_id;
@@ -952,6 +963,7 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
   };
   // Flags first, then the lists and forms moved in (an initializer list copies
   // what it is given as an lvalue).
+  auto sent = mailings_sent_json(ctx.db(), p.id);
   json::object data{{"title", p.first_name + " " + p.last_name},
                     {"id", p.id},
                     {"has_current", !current.empty()},
@@ -961,6 +973,8 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
                     {"sensitive_allowed", sensitive},
                     {"has_assessment", !assessment.empty()},
                     {"has_resources", !resources.empty()},
+                    {"mailings_sent", sent},
+                    {"has_mailings_sent", !sent.empty()},
                     {"has_steps", !steps.empty()},
                     {"has_passes", !passes.empty()},
                     {"identity", std::move(identity)},

@@ -79,7 +79,7 @@ test('an administrator sees the audit log in the navigation', async () => {
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
   assert.deepEqual(await nav.getByRole('link').allTextContents(),
     ['Accueil', 'Marchés clausés', 'Organisations', 'Contacts', 'Adhésions', 'Diagnostic territorial', 'Événements',
-      'Groupes de travail', 'Projets financés', 'Hotline', 'FAQ', 'Ressources', "Journal d'audit", 'Courriels', 'Mon compte']);
+      'Groupes de travail', 'Projets financés', 'Hotline', 'FAQ', 'Ressources', 'Diffusions', "Journal d'audit", 'Courriels', 'Mon compte']);
   assert.equal(await nav.getByRole('link', { name: 'Contacts' }).getAttribute('aria-current'), 'page');
   assert.equal((await page.locator('header .who').textContent()).trim(), 'Agnès Administratrice');
   rig.assertClean();

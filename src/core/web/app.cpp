@@ -354,6 +354,7 @@ const std::vector<NavItem>& nav_items() {
       {"/questions", "Hotline", {"admin", "network", "member"}},
       {"/faq", "FAQ", {"admin", "network", "member"}},
       {"/ressources", "Ressources", {}},
+      {"/diffusions", "Diffusions", {"admin", "network"}},
       {"/admin/journal", "Journal d'audit", {"admin"}},
       {"/admin/courriels", "Courriels", {"admin"}},
       {"/compte", "Mon compte", {}},

@@ -71,6 +71,8 @@ std::string render(const outbox::Claimed& m, const Settings& s, std::int64_t uni
   msg.boundary_seed = auth::random_token(8);
   // RFC 3834: an automatic message; vacation responders do not answer it.
   msg.extra_headers = {{"Auto-Submitted", "auto-generated"}, {"X-Passerelle-Kind", m.kind}};
+  // RFC 2369: mail clients offer "unsubscribe" with it (mailings).
+  if (!m.list_unsubscribe.empty()) msg.extra_headers.emplace_back("List-Unsubscribe", "<" + m.list_unsubscribe + ">");
   return mime::build(msg);
 }
 

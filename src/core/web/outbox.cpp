@@ -84,11 +84,11 @@ std::optional<std::int64_t> enqueue(db::Connection& db, const Outgoing& m, const
   auto message_id = fmt::format("{}@passerelle", auth::random_token(12));
   auto r = db.query(
       "INSERT INTO mail_outbox (kind, dedupe_key, to_address, to_name, subject, body_text, body_html, message_id, "
-      "status, attempts, next_attempt_at, registration_id, organisation_id, created_at, updated_at) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+      "status, attempts, next_attempt_at, registration_id, organisation_id, created_at, updated_at, list_unsubscribe) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'queued', 0, ?, ?, ?, ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
       {m.kind, m.dedupe_key, m.to_address, m.to_name, m.subject, m.text,
        m.html.empty() ? db::Value() : db::Value(m.html), message_id, now, m.registration_id, m.organisation_id, now,
-       now});
+       now, m.list_unsubscribe});
   if (r.empty()) return std::nullopt;
   auto id = r.rows[0].integer(0);
   for (auto& a : m.attachments)
@@ -137,7 +137,7 @@ std::vector<Claimed> claim_due(db::Connection& db, const std::string& now, std::
   auto rows = db.query("UPDATE mail_outbox SET status = 'sending', attempts = attempts + 1, lease_until = ?, "
                        "claim_token = ?, updated_at = ? WHERE id IN (" + pick + ") "
                        "RETURNING id, kind, to_address, to_name, subject, body_text, COALESCE(body_html, ''), "
-                       "message_id, attempts",
+                       "message_id, attempts, list_unsubscribe",
                        {after(now, lease_seconds), token, now, now, limit});
   std::vector<Claimed> out;
   for (auto& r : rows.rows) {
@@ -152,6 +152,7 @@ std::vector<Claimed> claim_due(db::Connection& db, const std::string& now, std::
     c.html = r.text(6);
     c.message_id = r.text(7);
     c.attempts = static_cast<int>(r.integer(8));
+    c.list_unsubscribe = r.text(9);
     history(db, c.id, "queued", "sending", fmt::format("essai {}", c.attempts), std::nullopt, now);
     for (auto& a : db.query("SELECT filename, content_type, content FROM mail_attachments WHERE mail_id = ? ORDER BY id",
                             {c.id})

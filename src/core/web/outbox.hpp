@@ -36,6 +36,7 @@ struct Outgoing {
   std::string kind, dedupe_key, to_address, to_name, subject, text, html;
   std::vector<mime::Attachment> attachments;
   std::optional<std::int64_t> registration_id, organisation_id;
+  std::string list_unsubscribe;  // an https:// link for the List-Unsubscribe header (mailings), or empty
 };
 
 // Queues `m` on the caller's connection (inside their transaction), due at
@@ -55,6 +56,7 @@ std::vector<std::int64_t> retry_delays_from_env();
 struct Claimed {
   std::int64_t id = 0;
   std::string claim_token, kind, to_address, to_name, subject, text, html, message_id;
+  std::string list_unsubscribe;
   int attempts = 0;  // including this one
   std::vector<mime::Attachment> attachments;
 };
