@@ -29,17 +29,17 @@ test('a mailing is composed, previewed, tested, sent, received; its unsubscribe 
 
   // Nobody in Guadeloupe: a French error next to the audience, the text kept.
   await page.getByLabel('Objet du courriel').fill(subject);
-  await page.getByLabel('Message').fill('Bonjour,\n\nLes chantiers reprennent le 11 mai : voici les consignes sanitaires.');
+  await page.getByLabel('Message', { exact: true }).fill('Bonjour,\n\nLes chantiers reprennent le 11 mai : voici les consignes sanitaires.');
   await page.getByLabel('Contacts des structures adhérentes ayant accepté les diffusions').check();
-  await page.getByLabel('Région').selectOption({ label: 'Guadeloupe' });
+  await page.getByLabel('Région', { exact: true }).selectOption({ label: 'Guadeloupe' });
   await page.getByRole('button', { name: "Enregistrer et voir l'aperçu" }).click();
   assert.match(await page.locator('#e-audience').textContent(), /^Aucun destinataire/);
   assert.equal(await page.getByLabel('Objet du courriel').inputValue(), subject);
-  assert.match(await page.getByLabel('Message').inputValue(), /consignes sanitaires/);
+  assert.match(await page.getByLabel('Message', { exact: true }).inputValue(), /consignes sanitaires/);
   assert.deepEqual(await axeViolations(page), []);
 
-  await page.getByLabel('Région').selectOption({ label: 'Île-de-France' });
-  await page.getByLabel('Type de structure').selectOption({ label: 'Association intermédiaire (AI)' });
+  await page.getByLabel('Région', { exact: true }).selectOption({ label: 'Île-de-France' });
+  await page.getByLabel('Type de structure', { exact: true }).selectOption({ label: 'Association intermédiaire (AI)' });
   await Promise.all([page.waitForURL(/\/diffusions\/\d+\/apercu$/),
     page.getByRole('button', { name: "Enregistrer et voir l'aperçu" }).click()]);
   assert.match(await page.locator('#apercu-destinataires').textContent(), new RegExp(CLAIRE.replace(/\./g, '\\.')));
