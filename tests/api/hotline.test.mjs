@@ -16,6 +16,7 @@ const unescape = (s) => s.replace(/&#x27;|&#39;|&apos;/g, "'").replace(/&quot;/g
 const text = (html) => unescape(html.replace(/<[^>]+>/g, ' ')).replace(/\s+/g, ' ');
 const csrfOf = (html) => html.match(/name="_csrf" value="([^"]+)"/)[1];
 const STATES = ['new', 'open', 'waiting', 'answered', 'closed'];
+const RUN = Date.now().toString(36);  // marks this run's mails in the shared SMTP sink
 
 before(async () => {
   sink = await smtpSink();
@@ -387,11 +388,12 @@ test('e-mails through the SMTP sink: received, assigned, answered, closed with t
 
   const cat = await categoryId('Règles IAE › PASS IAE');
   let res = await member.call('POST', '/api/v1/questions', {
-    category_id: cat, subject: 'Dérogation PASS IAE pour une salariée en formation', body: 'Peut-on prolonger au-delà de 24 mois ?',
+    category_id: cat, subject: `Dérogation PASS IAE pour une salariée en formation ${RUN}`, body: 'Peut-on prolonger au-delà de 24 mois ?',
   });
   assert.equal(res.status, 201, JSON.stringify(res.body));
   const id = res.body.id;
-  const about = (subject) => (m) => m.subject.includes(`n° ${id}`) && m.subject.includes(subject);
+  // The sink of `make test` is shared by every run of the suite: this run's mails carry its mark.
+  const about = (subject) => (m) => m.subject.includes(`n° ${id}`) && m.subject.includes(subject) && m.text.includes(RUN);
   const memberAddress = demoEmail('member');
   let got = await waitForMessages(sink, memberAddress, { where: about('bien reçue') });
   assert.match(got[0].text, /Une première réponse vous sera apportée au plus tard le \S+ \d+ \S+ 20\d\d à \d+ h \d\d/);
@@ -418,7 +420,7 @@ test('e-mails through the SMTP sink: received, assigned, answered, closed with t
   res = await member.call('POST', `/api/v1/questions/${id}/replies`, { body: 'Et si la formation est interrompue ?' });
   assert.equal(res.status, 201);
   assert.equal(res.body.state, 'open');
-  got = await waitForMessages(sink, karim, { where: (m) => m.subject.startsWith('Nouveau message') && m.subject.includes(`n° ${id}`) });
+  got = await waitForMessages(sink, karim, { where: (m) => m.subject.startsWith('Nouveau message') && m.subject.includes(`n° ${id}`) && m.text.includes(RUN) });
   assert.match(got[0].text, /Et si la formation est interrompue \?/);
   res = await colleague.call('POST', `/api/v1/questions/${id}/transitions`, { to: 'closed' });
   assert.equal(res.status, 200);
