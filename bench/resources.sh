@@ -58,33 +58,7 @@ MACHINE="$(uname -sr), $(nproc) CPU"
 LOAD=$(cut -d' ' -f1-3 /proc/loadavg)
 say "$MACHINE; load $LOAD; wrk ${WRK_ARGS[*]}"
 
-# nginx serving a static file: the ceiling of the machine, measured in the same run.
-dir=$WORK/nginx
-rm -rf "$dir"; mkdir -p "$dir/www" "$dir/tmp"
-cp "$ROOT/web/static/app.css" "$dir/www/app.css"; chmod -R a+rX "$dir"
-NPORT=$(free_port)
-{
-  [[ $(id -u) -eq 0 ]] && echo "user $(id -un) $(id -gn);"
-  cat <<NGX
-daemon off;
-worker_processes auto;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off; server_tokens off; sendfile on; tcp_nopush on; tcp_nodelay on;
-  keepalive_timeout 65; keepalive_requests 1000000;
-  types { text/css css; }
-  client_body_temp_path $dir/tmp/cb; proxy_temp_path $dir/tmp/p; fastcgi_temp_path $dir/tmp/f;
-  uwsgi_temp_path $dir/tmp/u; scgi_temp_path $dir/tmp/s;
-  server { listen 127.0.0.1:$NPORT; root $dir/www; }
-}
-NGX
-} >"$dir/nginx.conf"
-"$NGINX" -p "$dir/" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
-NGINX_PID=$!
-NGINX_URL=http://127.0.0.1:$NPORT/app.css
-wait_200 "$NGINX_URL" "$NGINX_PID" 10 || { cat "$dir/error.log" >&2; die "nginx did not start"; }
+start_nginx_ceiling
 
 # Searches a member types: subjects of the generated resources (src/resources/bench_data.cpp),
 # without accents, some by a prefix, some of two words.
