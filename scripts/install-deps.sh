@@ -18,7 +18,7 @@ PACKAGES=(
   libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev
   libsqlite3-dev sqlite3 libpq-dev postgresql-15
   libsodium-dev libkainjow-mustache-dev libfmt-dev libspdlog-dev libxlsxwriter-dev
-  libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev
+  libcurl4-openssl-dev libcmark-gfm-dev libcmark-gfm-extensions-dev libmimalloc-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   nodejs npm chromium "nginx-light|nginx" wrk unzip curl
   python3-aiosmtpd
