@@ -28,9 +28,9 @@
 namespace passerelle::followup {
 namespace {
 // The "Envois" of a participant's file: the mailings queued for them (issue 6), with their delivery status.
-boost::json::array mailings_sent_json(db::Connection& db, std::int64_t participant_id) {
+boost::json::array mailings_sent_json(const std::vector<mailings::SentToParticipant>& sent) {
   boost::json::array out;
-  for (auto& m : mailings::sent_to_participant(db, participant_id))
+  for (auto& m : sent)
     out.push_back(boost::json::object{{"when", web::french_datetime(m.sent_at.empty() ? m.queued_at : m.sent_at)},
                                {"subject", m.subject},
                                {"status", outbox::status_label(m.status)}});
@@ -722,13 +722,20 @@ std::string timeline_text(const TimelineItem& t) {
   return t.text;
 }
 
+// What GET /participants/{id} read with the participant, in the same round trip.
+struct FileReads {
+  std::vector<Enrolment> enrolments;
+  std::span<db::Result> file;  // participant_file_reads
+  const db::Result* mailings = nullptr;  // mailings::sent_to_participant_read
+};
+
 http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state, int status,
-                         std::vector<Enrolment>* known_enrolments = nullptr) {
+                         FileReads* known = nullptr) {
   auto& db = ctx.db();
-  auto enrolments = known_enrolments ? std::move(*known_enrolments) : enrolments_of(db, p.id);
+  auto enrolments = known ? std::move(known->enrolments) : enrolments_of(db, p.id);
   const bool sensitive = may_see_sensitive(ctx, p, enrolments);
   // Every list of the file read once; the timeline is built from the same lists.
-  auto file = participant_file(db, p.id, sensitive);
+  auto file = known ? participant_file_from(db, known->file, sensitive) : participant_file(db, p.id, sensitive);
   auto& difficulties = file.difficulties;
   auto& items = file.timeline;
   const bool shows_sensitive =
@@ -963,7 +970,8 @@ http::Response file_page(Ctx& ctx, const Participant& p, const FormState* state,
   };
   // Flags first, then the lists and forms moved in (an initializer list copies
   // what it is given as an lvalue).
-  auto sent = mailings_sent_json(ctx.db(), p.id);
+  auto sent = mailings_sent_json(known ? mailings::sent_to_participant_from(*known->mailings)
+                                       : mailings::sent_to_participant(db, p.id));
   json::object data{{"title", p.first_name + " " + p.last_name},
                     {"id", p.id},
                     {"has_current", !current.empty()},
@@ -1315,10 +1323,20 @@ void register_routes(web::App& app) {
             [](Ctx& ctx) { return participant_form(ctx, {}, {}, {}, 200); });
   app.route("POST", "/participants", followers, [](Ctx& ctx) { return create_participant_route(ctx); });
   app.route("GET", "/participants/{id}", followers, [](Ctx& ctx) {
-    auto head = participant_head(ctx.db(), scope_of(ctx), path_id(ctx));
+    // Everything the page shows read in one go (one round trip on PostgreSQL);
+    // what belongs to a participant out of scope is dropped unread.
+    const auto id = path_id(ctx);
+    auto reads = participant_head_reads(scope_of(ctx), id);
+    for (auto& r : participant_file_reads(id)) reads.push_back(std::move(r));
+    reads.push_back(mailings::sent_to_participant_read(id));
+    auto results = db::query_all_owned(ctx.db(), reads);
+    std::span<db::Result> all(results);
+    auto head = participant_head_from(all.first(kParticipantHeadReads));
     if (!head.participant) throw web::NotFound{};
     ctx.known_change_stamp("directory", head.directory_stamp);
-    return file_page(ctx, *head.participant, nullptr, 200, &head.enrolments);
+    FileReads known{std::move(head.enrolments), all.subspan(kParticipantHeadReads, kParticipantFileReads),
+                    &results.back()};
+    return file_page(ctx, *head.participant, nullptr, 200, &known);
   });
   app.route("GET", "/participants/{id}/modifier", followers, [](Ctx& ctx) {
     auto p = load_participant(ctx, path_id(ctx));

@@ -871,22 +871,28 @@ std::vector<Enrolment> enrolments_of(db::Connection& db, std::int64_t participan
   return out;
 }
 
-ParticipantHead participant_head(db::Connection& db, const Scope& scope, std::int64_t id) {
+std::vector<db::OwnedStatement> participant_head_reads(const Scope& scope, std::int64_t id) {
   db::Params params{id};
   auto participant_sql = fmt::format(
       "SELECT {} FROM participants p JOIN organisations o ON o.id = p.organisation_id WHERE p.id = ? AND {}",
       kParticipantColumns, scope_sql(scope, params));
-  const std::string enrolments_sql =
-      std::string(kEnrolmentSelect) + " WHERE e.participant_id = ? ORDER BY e.entry_date DESC, e.id DESC";
-  auto r = db::query_all(db, {{participant_sql, params},
-                              {enrolments_sql, {id}},
-                              {"SELECT stamp FROM change_stamps WHERE name = 'directory'", {}}});
+  return {{std::move(participant_sql), std::move(params)},
+          {std::string(kEnrolmentSelect) + " WHERE e.participant_id = ? ORDER BY e.entry_date DESC, e.id DESC", {id}},
+          {"SELECT stamp FROM change_stamps WHERE name = 'directory'", {}}};
+}
+
+ParticipantHead participant_head_from(std::span<db::Result> r) {
   ParticipantHead head;
   if (!r[2].empty()) head.directory_stamp = r[2].rows[0].integer(0);
   if (r[0].empty()) return head;  // out of scope: nothing of theirs is kept
   head.participant = read_participant(r[0].rows[0]);
   for (auto& row : r[1].rows) head.enrolments.push_back(read_enrolment(row));
   return head;
+}
+
+ParticipantHead participant_head(db::Connection& db, const Scope& scope, std::int64_t id) {
+  auto r = db::query_all_owned(db, participant_head_reads(scope, id));
+  return participant_head_from(r);
 }
 
 std::expected<std::string, web::Errors> change_enrolment_status(db::Connection& db, std::int64_t enrolment_id,
@@ -1620,14 +1626,11 @@ namespace {
 
 // The timeline from the lists the file already read, plus the history rows of
 // difficulties and enrolments (two queries).
-// History rows of the difficulties (sensitive ones only when asked) and of the enrolments.
-std::string difficulty_history_sql(bool include_sensitive) {
-  return std::string(
-             "SELECT de.id, de.at, d.kind, de.to_status, de.reason, u.display_name, de.from_status, "
-             "d.identified_on FROM difficulty_events de JOIN difficulties d ON d.id = de.difficulty_id "
-             "LEFT JOIN users u ON u.id = de.user_id WHERE d.participant_id = ?") +
-         (include_sensitive ? "" : " AND d.sensitive = 0");
-}
+// History rows of the difficulties (column 8: the difficulty is sensitive) and of the enrolments.
+constexpr const char* kDifficultyHistory =
+    "SELECT de.id, de.at, d.kind, de.to_status, de.reason, u.display_name, de.from_status, "
+    "d.identified_on, d.sensitive FROM difficulty_events de JOIN difficulties d ON d.id = de.difficulty_id "
+    "LEFT JOIN users u ON u.id = de.user_id WHERE d.participant_id = ?";
 constexpr const char* kEnrolmentHistory =
     "SELECT ee.id, ee.at, ee.kind, ee.to_value, ee.reason, u.display_name, ee.from_value, e.entry_date, "
     "e.exit_date FROM enrolment_events ee JOIN enrolments e ON e.id = ee.enrolment_id "
@@ -1637,7 +1640,8 @@ std::vector<TimelineItem> build_timeline(const std::vector<Interaction>& interac
                                          const db::Result& difficulty_history,
                                          const std::vector<Assessment>& assessments,
                                          const std::vector<ResourceSent>& resources,
-                                         const db::Result& enrolment_history, const std::vector<PassRecord>& passes) {
+                                         const db::Result& enrolment_history, const std::vector<PassRecord>& passes,
+                                         bool include_sensitive) {
   std::vector<TimelineItem> out;
   out.reserve(interactions.size() + steps.size() + assessments.size() + resources.size() + passes.size() + 8);
   auto instant_day = [](const std::string& at) {
@@ -1651,8 +1655,9 @@ std::vector<TimelineItem> build_timeline(const std::vector<Interaction>& interac
   {
     // The first row of a difficulty is dated by the day it was identified.
     for (auto& row : difficulty_history.rows)
-      out.push_back({"difficulty", row.integer(0), row.text(6).empty() ? row.text(7) : instant_day(row.text(1)),
-                     row.text(1), row.text(2), row.text(3), row.text(4), row.text(5)});
+      if (include_sensitive || row.integer(8) == 0)
+        out.push_back({"difficulty", row.integer(0), row.text(6).empty() ? row.text(7) : instant_day(row.text(1)),
+                       row.text(1), row.text(2), row.text(3), row.text(4), row.text(5)});
   }
   for (auto& a : assessments)
     out.push_back({"assessment", a.id, a.assessed_on, "", a.email, "", "", a.author_name});
@@ -1690,27 +1695,34 @@ std::vector<TimelineItem> timeline(db::Connection& db, std::int64_t participant_
 
 // Eight independent queries sent together (one round trip on PostgreSQL), then
 // the periods of the PASS IAE when there are some.
-ParticipantFile participant_file(db::Connection& db, std::int64_t participant_id, bool include_sensitive) {
-  const std::string difficulties = difficulties_of_sql(include_sensitive), assessments = assessments_of_sql(),
-                    passes = passes_sql("e.participant_id = ?"),
-                    difficulty_history = difficulty_history_sql(include_sensitive);
+std::vector<db::OwnedStatement> participant_file_reads(std::int64_t participant_id) {
   const db::Value id(participant_id);
-  auto r = db::query_all(db, {{difficulties, {id}},
-                         {assessments, {id}},
-                         {kResourcesOf, {id}},
-                         {kStepsOf, {id}},
-                         {passes, {id}},
-                         {kInteractionsOf, {id, 1000}},
-                         {difficulty_history, {id}},
-                         {kEnrolmentHistory, {id}}});
+  return {{difficulties_of_sql(true), {id}},
+          {assessments_of_sql(), {id}},
+          {kResourcesOf, {id}},
+          {kStepsOf, {id}},
+          {passes_sql("e.participant_id = ?"), {id}},
+          {kInteractionsOf, {id, 1000}},
+          {kDifficultyHistory, {id}},
+          {kEnrolmentHistory, {id}}};
+}
+
+ParticipantFile participant_file_from(db::Connection& db, std::span<db::Result> r, bool include_sensitive) {
   ParticipantFile f;
-  for (auto& row : r[0].rows) f.difficulties.push_back(read_difficulty(row));
+  for (auto& row : r[0].rows)
+    if (include_sensitive || row.integer(4) == 0) f.difficulties.push_back(read_difficulty(row));
   for (auto& row : r[1].rows) f.assessments.push_back(read_assessment(row));
   f.resources = read_resources(r[2]);
   f.steps = read_steps(r[3]);
   f.passes = passes_with_periods(db, r[4]);
-  f.timeline = build_timeline(read_interactions(r[5]), f.steps, r[6], f.assessments, f.resources, r[7], f.passes);
+  f.timeline = build_timeline(read_interactions(r[5]), f.steps, r[6], f.assessments, f.resources, r[7], f.passes,
+                              include_sensitive);
   return f;
+}
+
+ParticipantFile participant_file(db::Connection& db, std::int64_t participant_id, bool include_sensitive) {
+  auto r = db::query_all_owned(db, participant_file_reads(participant_id));
+  return participant_file_from(db, r, include_sensitive);
 }
 
 // --- Dashboard --------------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/db/batch.hpp"
 #include "core/db/database.hpp"
 #include "core/web/validation.hpp"
 #include "followup/rules.hpp"
@@ -182,6 +183,12 @@ struct ParticipantHead {
   std::int64_t directory_stamp = 0;
 };
 ParticipantHead participant_head(db::Connection& db, const Scope& scope, std::int64_t id);
+// The same reads, for a caller that sends them with others (participant_head_reads
+// then participant_file_reads: the whole file page in one round trip), and the
+// head made from their results.
+std::vector<db::OwnedStatement> participant_head_reads(const Scope& scope, std::int64_t id);
+constexpr std::size_t kParticipantHeadReads = 3;
+ParticipantHead participant_head_from(std::span<db::Result> results);
 
 // `transition` is a code of kEnrolmentTransitions; `exit` gives the exit date and
 // outcome for "exit" (its entry_date is read from the database, its today
@@ -432,6 +439,12 @@ struct ParticipantFile {
   std::vector<TimelineItem> timeline;
 };
 ParticipantFile participant_file(db::Connection& db, std::int64_t participant_id, bool include_sensitive);
+// Its reads (sensitive difficulties and their history included: left out by
+// participant_file_from unless asked) and the file made from their results
+// (the PASS IAE's periods are read then, when there are some).
+std::vector<db::OwnedStatement> participant_file_reads(std::int64_t participant_id);
+constexpr std::size_t kParticipantFileReads = 8;
+ParticipantFile participant_file_from(db::Connection& db, std::span<db::Result> results, bool include_sensitive);
 
 // The word index of the participants' search (participant_words) from each one's
 // search_text: everything, or only when it is empty (after an upgrade, or rows

@@ -429,16 +429,23 @@ void unsubscribe(db::Connection& db, const UnsubscribeTarget& t, const std::stri
              {now, *t.contact_id});
 }
 
-std::vector<SentToParticipant> sent_to_participant(db::Connection& db, std::int64_t participant_id, int limit) {
+db::OwnedStatement sent_to_participant_read(std::int64_t participant_id, int limit) {
+  return {"SELECT g.id, g.subject, COALESCE(m.status, ''), r.created_at, COALESCE(m.sent_at, '') "
+          "FROM mailing_recipients r JOIN mailings g ON g.id = r.mailing_id "
+          "LEFT JOIN mail_outbox m ON m.id = r.mail_id WHERE r.participant_id = ? "
+          "ORDER BY r.id DESC LIMIT ?",
+          {participant_id, limit}};
+}
+
+std::vector<SentToParticipant> sent_to_participant_from(const db::Result& result) {
   std::vector<SentToParticipant> out;
-  for (auto& r : db.query("SELECT g.id, g.subject, COALESCE(m.status, ''), r.created_at, COALESCE(m.sent_at, '') "
-                          "FROM mailing_recipients r JOIN mailings g ON g.id = r.mailing_id "
-                          "LEFT JOIN mail_outbox m ON m.id = r.mail_id WHERE r.participant_id = ? "
-                          "ORDER BY r.id DESC LIMIT ?",
-                          {participant_id, limit})
-                     .rows)
-    out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4)});
+  for (auto& r : result.rows) out.push_back({r.integer(0), r.text(1), r.text(2), r.text(3), r.text(4)});
   return out;
+}
+
+std::vector<SentToParticipant> sent_to_participant(db::Connection& db, std::int64_t participant_id, int limit) {
+  auto read = sent_to_participant_read(participant_id, limit);
+  return sent_to_participant_from(db.query(read.sql, read.params));
 }
 
 }  // namespace passerelle::mailings

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "core/db/batch.hpp"
 #include "core/db/database.hpp"
 #include "core/web/validation.hpp"
 #include "resources/mailing_model.hpp"
@@ -111,5 +112,8 @@ struct SentToParticipant {
   std::string subject, status, queued_at, sent_at;
 };
 std::vector<SentToParticipant> sent_to_participant(db::Connection& db, std::int64_t participant_id, int limit = 10);
+// Its statement, for a page that sends it with its own reads, and the list from its result.
+db::OwnedStatement sent_to_participant_read(std::int64_t participant_id, int limit = 10);
+std::vector<SentToParticipant> sent_to_participant_from(const db::Result& result);
 
 }  // namespace passerelle::mailings
