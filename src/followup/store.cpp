@@ -1799,6 +1799,191 @@ DashboardCounts person_counts(db::Connection& db, const Scope& scope, const Dash
   return c;
 }
 
+// The same figures by scanning the period instead of seeking per person: the
+// enrolments overlapping the period, the period's interactions (index
+// interactions_at), the digital assessments up to its end; combined per person
+// in arrays indexed by participant id, the scope applied through each person's
+// organisation. For the country: a million index seeks took seconds where a
+// month of the country's interactions is one range of an index. The
+// interactions are scanned on `helper`'s thread. SQLite: rows stepped one by one
+// (scan_integers), nothing kept but the arrays.
+DashboardCounts person_counts_scan_sqlite(db::Connection& db, db::Connection* helper, const Scope& scope,
+                                          const DashboardFilter& f, bool whole, std::int64_t& entries,
+                                          std::int64_t& unreachable) {
+  const std::string from = format_date(f.from), to = format_date(f.to);
+  const std::string lo = paris_day_start_utc(f.from), hi = paris_day_start_utc(add_days(f.to, 1));
+  const std::string followed = "e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date > ?)";
+  const auto max_id = db.query("SELECT COALESCE(MAX(id), 0) FROM participants").rows.at(0).integer(0);
+  const auto n = static_cast<std::size_t>(std::max<std::int64_t>(max_id, 0)) + 1;
+  auto index = [n](std::int64_t id) { return id >= 0 && static_cast<std::size_t>(id) < n; };
+  // Per person: bit 0 in scope (an enrolment overlapping the period), bit 1 followed
+  // on `to`, bit 2 unreachable on `to`; contacts of the period and whether one
+  // reached them; last assessment's e-mail answer (0 none, 1 able, 2 unable).
+  std::vector<std::uint8_t> person(n), reached(n), email(n);
+  std::vector<std::uint32_t> contacts(n);
+  std::int64_t exits = 0, positive = 0;
+  entries = 0;
+
+  auto interactions_pass = [&](db::Connection& c) {
+    db::Params params;
+    auto sql = "SELECT i.participant_id, CASE WHEN i.outcome IN (" + in_list(reached_codes(), params) +
+               ") THEN 1 ELSE 0 END FROM interactions i WHERE i.at >= ? AND i.at < ?";
+    params.insert(params.end(), {db::Value(lo), db::Value(hi)});
+    c.scan_integers(sql, params, 2, [&](const std::int64_t* r) {
+      if (!index(r[0])) return;
+      ++contacts[r[0]];
+      reached[r[0]] |= static_cast<std::uint8_t>(r[1] != 0);
+    });
+  };
+  std::future<void> other;
+  if (helper) other = std::async(std::launch::async, [&] { interactions_pass(*helper); });
+
+  // The people of the scope (and of the organisation filter): their organisation
+  // in one of the scope's subtrees.
+  std::vector<std::uint8_t> in_scope;
+  if (!whole) {
+    db::Params params;
+    auto sql = "SELECT o.id FROM organisations o WHERE " + scope_sql(scope, params);
+    if (f.organisation_id) {
+      auto r = db.query("SELECT path FROM organisations WHERE id = ?", {*f.organisation_id});
+      auto range = network::subtree_range(r.empty() ? std::string("/none/") : r.rows[0].text(0));
+      sql += " AND o.path >= ? AND o.path < ?";
+      params.insert(params.end(), {db::Value(range.low), db::Value(range.high)});
+    }
+    std::vector<std::uint8_t> org;
+    db.scan_integers(sql, params, 1, [&](const std::int64_t* r) {
+      if (r[0] < 0) return;
+      if (static_cast<std::size_t>(r[0]) >= org.size()) org.resize(r[0] + 1);
+      org[r[0]] = 1;
+    });
+    in_scope.assign(n, 0);
+    db.scan_integers("SELECT p.id, p.organisation_id FROM participants p", {}, 2, [&](const std::int64_t* r) {
+      if (index(r[0]) && r[1] >= 0 && static_cast<std::size_t>(r[1]) < org.size()) in_scope[r[0]] = org[r[1]];
+    });
+  }
+  {
+    // Placeholders: followed (to, to), from, to, to, positive codes, followed (to, to), to, to, from, filters.
+    db::Params params{to, to, from, to, to};
+    const auto positive_codes = in_list(positive_exit_codes(), params);
+    params.insert(params.end(), {db::Value(to), db::Value(to), db::Value(to), db::Value(to), db::Value(from)});
+    auto sql = fmt::format(
+        "SELECT e.participant_id, CASE WHEN {0} THEN 1 ELSE 0 END, CASE WHEN e.entry_date >= ? THEN 1 ELSE 0 END, "
+        "CASE WHEN e.exit_date <= ? THEN 1 ELSE 0 END, "
+        "CASE WHEN e.exit_date <= ? AND e.exit_outcome IN ({1}) THEN 1 ELSE 0 END, "
+        "CASE WHEN {0} AND e.status = 'active' AND e.unreachable_on <= ? THEN 1 ELSE 0 END "
+        "FROM enrolments e WHERE e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?)",
+        followed, positive_codes);
+    if (f.programme_id) {
+      sql += " AND e.programme_id = ?";
+      params.emplace_back(*f.programme_id);
+    }
+    if (f.referent_id) {
+      sql += " AND e.referent_id = ?";
+      params.emplace_back(*f.referent_id);
+    }
+    db.scan_integers(sql, params, 6, [&](const std::int64_t* r) {
+      if (!index(r[0]) || (!whole && !in_scope[r[0]])) return;
+      person[r[0]] |= static_cast<std::uint8_t>(1 | (r[1] ? 2 : 0) | (r[5] ? 4 : 0));
+      entries += r[2];
+      exits += r[3];
+      positive += r[4];
+    });
+  }
+  {
+    // In index order (participant, day, id): the last row of a person is their
+    // latest assessment up to `to`.
+    db::Params params;
+    auto sql = "SELECT a.participant_id, CASE WHEN a.email IS NULL THEN 0 WHEN a.email IN (" +
+               in_list(unable_email_codes(), params) +
+               ") THEN 2 ELSE 1 END FROM digital_assessments a WHERE a.assessed_on <= ? "
+               "ORDER BY a.participant_id, a.assessed_on, a.id";
+    params.emplace_back(to);
+    db.scan_integers(sql, params, 2, [&](const std::int64_t* r) {
+      if (index(r[0])) email[r[0]] = static_cast<std::uint8_t>(r[1]);
+    });
+  }
+  if (other.valid()) other.get();
+  else interactions_pass(db);
+
+  DashboardCounts c;
+  c.exits = exits;
+  c.positive_exits = positive;
+  unreachable = 0;
+  for (std::size_t id = 0; id < n; ++id) {
+    const auto p = person[id];
+    if (!(p & 1)) continue;
+    const bool is_followed = p & 2;
+    c.followed += is_followed;
+    unreachable += (p & 4) != 0;
+    c.interactions += contacts[id];
+    c.people_contacted += contacts[id] > 0;
+    c.people_reached += reached[id];
+    c.followed_not_reached += is_followed && !reached[id];
+    if (is_followed && email[id]) {
+      ++c.assessed;
+      c.unable_to_email += email[id] == 2;
+    }
+  }
+  return c;
+}
+
+// PostgreSQL: the same scans in one statement, joined by hash (the period's
+// interactions grouped per person, the latest assessment per person), with room
+// for the hash tables in memory (work_mem for this transaction only).
+DashboardCounts person_counts_scan_postgres(db::Connection& db, const Scope& scope, const DashboardFilter& f,
+                                            bool whole, std::int64_t& entries, std::int64_t& unreachable) {
+  const std::string from = format_date(f.from), to = format_date(f.to);
+  const std::string lo = paris_day_start_utc(f.from), hi = paris_day_start_utc(add_days(f.to, 1));
+  const std::string followed = "e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date > ?)";
+  db::Params params{to, to, from, to, to};
+  const auto positive = in_list(positive_exit_codes(), params);
+  params.insert(params.end(), {db::Value(to), db::Value(to), db::Value(to)});
+  auto sql = fmt::format(
+      "WITH f AS (SELECT e.participant_id AS pid, "
+      "MAX(CASE WHEN {0} THEN 1 ELSE 0 END) AS fe, "
+      "COUNT(CASE WHEN e.entry_date >= ? THEN 1 END) AS entries, "
+      "COUNT(CASE WHEN e.exit_date <= ? THEN 1 END) AS exits, "
+      "COUNT(CASE WHEN e.exit_date <= ? AND e.exit_outcome IN ({1}) THEN 1 END) AS positive, "
+      "MAX(CASE WHEN {0} AND e.status = 'active' AND e.unreachable_on <= ? THEN 1 ELSE 0 END) AS unreachable",
+      followed, positive);
+  sql += dashboard_base(db, scope, f, params, whole);
+  sql += " AND e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?) GROUP BY e.participant_id), ";
+  params.insert(params.end(), {db::Value(to), db::Value(from)});
+  sql += "i AS (SELECT i.participant_id AS pid, COUNT(*) AS n, MAX(CASE WHEN i.outcome IN (" +
+         in_list(reached_codes(), params) +
+         ") THEN 1 ELSE 0 END) AS r FROM interactions i WHERE i.at >= ? AND i.at < ? GROUP BY i.participant_id), ";
+  params.insert(params.end(), {db::Value(lo), db::Value(hi)});
+  sql +=
+      "a AS (SELECT DISTINCT ON (a.participant_id) a.participant_id AS pid, a.email FROM digital_assessments a "
+      "WHERE a.assessed_on <= ? ORDER BY a.participant_id, a.assessed_on DESC, a.id DESC) "
+      "SELECT COALESCE(SUM(f.fe), 0), COALESCE(SUM(f.entries), 0), COALESCE(SUM(f.exits), 0), "
+      "COALESCE(SUM(f.positive), 0), COALESCE(SUM(f.unreachable), 0), COALESCE(SUM(i.n), 0), COUNT(i.pid), "
+      "COUNT(CASE WHEN i.r = 1 THEN 1 END), COUNT(CASE WHEN f.fe = 1 AND COALESCE(i.r, 0) = 0 THEN 1 END), "
+      "COUNT(CASE WHEN f.fe = 1 THEN a.email END), COUNT(CASE WHEN f.fe = 1 AND a.email IN (";
+  params.emplace_back(to);
+  sql += in_list(unable_email_codes(), params) +
+         ") THEN 1 END) FROM f LEFT JOIN i ON i.pid = f.pid LEFT JOIN a ON a.pid = f.pid";
+  db::Transaction tx(db);
+  db.query("SET LOCAL work_mem = '256MB'");
+  auto row = db.query(sql, params).rows.at(0);
+  tx.commit();
+  DashboardCounts c;
+  c.followed = row.integer(0);
+  entries = row.integer(1);
+  c.exits = row.integer(2);
+  c.positive_exits = row.integer(3);
+  unreachable = row.integer(4);
+  c.interactions = row.integer(5);
+  c.people_contacted = row.integer(6);
+  c.people_reached = row.integer(7);
+  c.followed_not_reached = row.integer(8);
+  c.assessed = row.integer(9);
+  c.unable_to_email = row.integer(10);
+  return c;
+}
+
+constexpr std::int64_t kScanFromPathways = 50000;
+
 // True when every organisation is within the scope (every root is).
 bool covers_everything(db::Connection& db, const Scope& scope) {
   auto roots = db.query("SELECT path FROM organisations WHERE parent_id IS NULL");
@@ -1821,12 +2006,30 @@ void add_counts(DashboardCounts& into, const DashboardCounts& c) {
 
 }  // namespace
 
-Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilter& f, db::Connection* helper) {
+Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilter& f, db::Connection* helper,
+                    DashboardPath path) {
   Dashboard d;
   const std::string to = format_date(f.to);
   const std::string followed = "e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date > ?)";
   const bool whole = !f.organisation_id && covers_everything(db, scope);
-  if (!helper) {
+  if (path == DashboardPath::automatic) {
+    // Scanning the period costs the country's activity in it; seeking per person
+    // costs the people in scope: scan for a scope of 50,000 pathways or more
+    // (counted up to that, a few milliseconds), unless filtered to a programme or
+    // a referent.
+    path = DashboardPath::per_person;
+    if (!f.programme_id && !f.referent_id) {
+      db::Params params;
+      auto sql = "SELECT COUNT(*) FROM (SELECT 1" + dashboard_base(db, scope, f, params, whole) + " LIMIT ?) x";
+      params.emplace_back(std::int64_t{kScanFromPathways});
+      if (db.query(sql, params).rows.at(0).integer(0) >= kScanFromPathways) path = DashboardPath::period_scan;
+    }
+  }
+  if (path == DashboardPath::period_scan) {
+    d.counts = db.engine() == db::Engine::postgres
+                   ? person_counts_scan_postgres(db, scope, f, whole, d.entries, d.unreachable)
+                   : person_counts_scan_sqlite(db, helper, scope, f, whole, d.entries, d.unreachable);
+  } else if (!helper) {
     d.counts = person_counts(db, scope, f, whole, 0, 1, d.entries, d.unreachable);
   } else {
     // Half of the people on the helper connection, on another thread: every figure
@@ -1842,12 +2045,15 @@ Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilte
   }
   // People followed on the end date per kind of difficulty identified by then.
   {
+    // Driven by the difficulties, each checked by one index seek into the person's
+    // enrolments (EXISTS): `IN (SELECT …)` built a temporary index of every person
+    // followed in scope first, the bulk of the national dashboard's time.
     db::Params params{to};
     std::string sql = std::string("SELECT d.kind, COUNT(DISTINCT d.participant_id) FROM difficulties d "
                                   "WHERE d.identified_on <= ?") +
                       (f.include_sensitive ? "" : " AND d.sensitive = 0") +
-                      " AND d.participant_id IN (SELECT e.participant_id" + dashboard_base(db, scope, f, params, whole);
-    sql += " AND " + followed + ") GROUP BY d.kind";
+                      " AND EXISTS (SELECT 1" + dashboard_base(db, scope, f, params, whole);
+    sql += " AND e.participant_id = d.participant_id AND " + followed + ") GROUP BY d.kind";
     params.insert(params.end(), {db::Value(to), db::Value(to)});
     std::map<std::string, std::int64_t> counts;
     for (auto& row : db.query(sql, params).rows) counts[row.text(0)] = row.integer(1);

@@ -474,8 +474,15 @@ struct Dashboard {
 // enrolment active on `to` (entry ≤ to and no exit or exit after to).
 // With `helper` (a second connection), half of the people are counted on it, on
 // another thread: the national dashboard on two cores.
+// How the figures summed over people are computed: per person (an index seek into
+// each one's interactions: the cost follows the scope) or by scanning the period
+// (the enrolments overlapping it, its interactions, the assessments up to its end:
+// the cost follows the country's activity in the period). `automatic` scans for the
+// whole country without a programme or referent filter. Both give the same figures.
+enum class DashboardPath { automatic, per_person, period_scan };
 Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilter& filter,
-                    db::Connection* helper = nullptr);
+                    db::Connection* helper = nullptr,
+                    DashboardPath path = DashboardPath::automatic);
 
 // An enrolment of the dashboard's scope that enters or exits in the period
 // (entry or exit date from `from` to `to`), with its ESF snapshots as stored.

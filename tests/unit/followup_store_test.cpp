@@ -511,6 +511,11 @@ TEST_P(FollowupStore, DashboardCountsOnASmallDataset) {
   enrol_in(f, "2020-04-20", amina);  // after the period
   auto g = participant("Gaëlle", "Giraud");
   auto ge = enrol_in(g, "2020-01-05", amina);
+  // Someone of another organisation, outside the scope: followed, contacted and
+  // assessed in the period, counted only by a scope holding every organisation.
+  auto o = participant("Olga", "Ortiz", other_org);
+  ok(enrol(conn(), {.participant_id = o, .programme_id = plie, .organisation_id = other_org, .referent_id = stranger,
+                    .entry_date = "2020-01-06", .user_id = sophie}));
   ok(change_enrolment_status(conn(), de, "exit", {.exit_date = "2020-04-01", .outcome = "employment_6m"}, amina, ""));
   ok(change_enrolment_status(conn(), ee, "exit", {.exit_date = "2020-04-10", .outcome = "moved"}, amina, ""));
   // Leaves on the end date: an exit of the period, no longer followed on that date.
@@ -523,6 +528,7 @@ TEST_P(FollowupStore, DashboardCountsOnASmallDataset) {
   contact(b, "2020-03-16T23:30:00Z", "no_answer");  // 00:30 in Paris on the first day: in
   contact(c, "2020-04-15T22:30:00Z", "no_answer");  // 00:30 in Paris the day after: out
   contact(d, "2020-03-18T09:00:00Z", "reached");    // exits during the period: its contacts count
+  contact(o, "2020-03-19T09:00:00Z", "reached");    // out of scope
 
   auto assess = [&](std::int64_t pid, const char* on, const char* email) {
     ok(add_assessment(conn(), pid, {on, "yes", "yes", email, "with_help", "yes"}, amina));
@@ -577,11 +583,36 @@ TEST_P(FollowupStore, DashboardCountsOnASmallDataset) {
     EXPECT_EQ(x.difficulties_by_kind, dash.difficulties_by_kind) << how;
   };
   same(dashboard(conn(), scope, filter, &*second), "two connections");
-  same(dashboard(conn(), Scope{""}, filter), "every organisation");
-  same(dashboard(conn(), Scope{""}, filter, &*second), "every organisation, two connections");
+  // The period scan (the country's dashboard: the enrolments, interactions and
+  // assessments of the period read in order, people sorted out in memory) gives
+  // the same figures, within the scope and with one or two connections.
+  same(dashboard(conn(), scope, filter, nullptr, DashboardPath::period_scan), "period scan");
+  same(dashboard(conn(), scope, filter, &*second, DashboardPath::period_scan), "period scan, two connections");
+  auto whole = dashboard(conn(), Scope{""}, filter);
+  EXPECT_EQ(whole.counts.followed, 4) << "a, b, c and Olga";
+  EXPECT_EQ(whole.counts.interactions, 5);
+  EXPECT_EQ(whole.counts.people_reached, 3);
+  for (auto path : {DashboardPath::per_person, DashboardPath::period_scan})
+    for (auto* helper : {static_cast<db::Connection*>(nullptr), &*second}) {
+      auto x = dashboard(conn(), Scope{""}, filter, helper, path);
+      EXPECT_EQ(x.counts.followed, whole.counts.followed);
+      EXPECT_EQ(x.counts.interactions, whole.counts.interactions);
+      EXPECT_EQ(x.counts.people_contacted, whole.counts.people_contacted);
+      EXPECT_EQ(x.counts.people_reached, whole.counts.people_reached);
+      EXPECT_EQ(x.counts.followed_not_reached, whole.counts.followed_not_reached);
+      EXPECT_EQ(x.counts.assessed, whole.counts.assessed);
+      EXPECT_EQ(x.counts.exits, whole.counts.exits);
+      EXPECT_EQ(x.entries, whole.entries);
+      EXPECT_EQ(x.unreachable, whole.unreachable);
+    }
+  DashboardFilter mine = filter;
+  mine.organisation_id = aci_org;
+  same(dashboard(conn(), Scope{""}, mine, nullptr, DashboardPath::period_scan), "period scan, one organisation");
+  same(dashboard(conn(), Scope{""}, mine), "per person, one organisation");
 
   filter.referent_id = bruno;
   dash = dashboard(conn(), scope, filter);
+  same(dashboard(conn(), scope, filter, nullptr, DashboardPath::period_scan), "period scan, one referent");
   EXPECT_EQ(dash.counts.followed, 1);
   EXPECT_EQ(dash.counts.interactions, 0);
   EXPECT_EQ(dash.counts.followed_not_reached, 1);
@@ -591,7 +622,10 @@ TEST_P(FollowupStore, DashboardCountsOnASmallDataset) {
   EXPECT_EQ(dashboard(conn(), scope, filter).difficulties_by_kind.size(), 1u);
 
   DashboardFilter elsewhere{.organisation_id = other_org, .from = day("2020-03-17"), .to = day("2020-04-15")};
-  EXPECT_EQ(dashboard(conn(), Scope{""}, elsewhere).counts.followed, 0);
+  EXPECT_EQ(dashboard(conn(), Scope{""}, elsewhere).counts.followed, 1) << "Olga";
+  EXPECT_EQ(dashboard(conn(), Scope{""}, elsewhere, nullptr, DashboardPath::period_scan).counts.followed, 1);
+  EXPECT_EQ(dashboard(conn(), scope, elsewhere, nullptr, DashboardPath::period_scan).counts.followed, 0)
+      << "an organisation filter outside the scope gives nobody";
 }
 
 // --- Participants ------------------------------------------------------------------------------------

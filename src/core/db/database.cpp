@@ -60,6 +60,16 @@ std::string format_real(double d) {
 
 }  // namespace
 
+void Connection::scan_integers(std::string_view sql, const Params& params, std::size_t columns,
+                               const std::function<void(const std::int64_t* row)>& on_row) {
+  auto result = query(sql, params);
+  std::vector<std::int64_t> row(columns);
+  for (const auto& r : result.rows) {
+    for (std::size_t c = 0; c < columns; ++c) row[c] = r.integer(c);
+    on_row(row.data());
+  }
+}
+
 std::int64_t Row::integer(std::size_t i) const {
   return std::visit(
       [i](const auto& x) -> std::int64_t {

@@ -92,6 +92,12 @@ class Connection {
   Result query(std::string_view sql, std::initializer_list<Value> params = {}) {
     return query(sql, Params(params));
   }
+  // Runs a read whose columns are all integers (NULL gives 0) and hands each row
+  // to `on_row` as it comes, `columns` values at a time, keeping none: a scan of
+  // millions of rows (the national dashboard) without a Result in memory.
+  // SQLite steps the statement; the default (PostgreSQL) reads the result first.
+  virtual void scan_integers(std::string_view sql, const Params& params, std::size_t columns,
+                             const std::function<void(const std::int64_t* row)>& on_row);
   // Runs a script of several statements without parameters (migrations).
   virtual void execute_script(std::string_view sql) = 0;
   virtual void begin() = 0;

@@ -117,6 +117,23 @@ class SqliteConnection final : public Connection {
     return run(stmt);
   }
 
+  void scan_integers(std::string_view sql, const Params& params, std::size_t columns,
+                     const std::function<void(const std::int64_t* row)>& on_row) override {
+    sqlite3_stmt* stmt = prepared(sql);
+    ResetOnExit guard{stmt};
+    bind(stmt, params);
+    if (!sqlite3_stmt_readonly(stmt)) throw Error("scan_integers is for reads only: " + std::string(sql));
+    const int n = static_cast<int>(columns);
+    if (sqlite3_column_count(stmt) < n) throw Error("scan_integers: fewer columns than asked: " + std::string(sql));
+    std::vector<std::int64_t> row(columns);
+    int rc;
+    while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+      for (int c = 0; c < n; ++c) row[c] = sqlite3_column_int64(stmt, c);
+      on_row(row.data());
+    }
+    if (rc != SQLITE_DONE) fail(db_, rc);
+  }
+
   void execute_script(std::string_view sql) override {
     std::string text(sql);  // sqlite3_exec wants a NUL-terminated string
     char* err = nullptr;
