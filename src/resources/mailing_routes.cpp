@@ -447,9 +447,24 @@ void register_routes(web::App& app) {
     return http::Response::redirect(fmt::format("/diffusions/{}", m.id));
   });
   app.route("GET", "/desabonnement/{token}", web::Access::anyone(), [](Ctx& ctx) { return unsubscribe_page(ctx, false); });
-  app.route("POST", "/desabonnement/{token}", web::Access::anyone(), [](Ctx& ctx) {
+  // The page's button, and the one-click POST of RFC 8058 (body
+  // "List-Unsubscribe=One-Click", no cookie): a short plain answer to the latter.
+  app.route("POST", "/desabonnement/{token}", web::Access::capability_link(), [](Ctx& ctx) {
     ctx.will_write();
-    return unsubscribe_page(ctx, true);
+    if (ctx.form("List-Unsubscribe") != "One-Click") return unsubscribe_page(ctx, true);
+    auto target = find_unsubscribe(ctx.db(), ctx.req.params["token"]);
+    if (!target) throw web::NotFound{};
+    if (!target->done) {
+      db::Transaction tx(ctx.db());
+      unsubscribe(ctx.db(), *target, auth::now_utc());
+      audit::record(ctx.db(), 0, "update", target->contact_id ? "contact" : "participant",
+                    target->contact_id ? *target->contact_id : target->participant_id.value_or(0),
+                    "désabonnement des diffusions en un clic (messagerie)", ctx.req.remote_addr);
+      tx.commit();
+    }
+    http::Response res{200, {}, "Désabonnement enregistré : " + target->email + " ne recevra plus les diffusions.\n", {}};
+    res.set_header("Content-Type", "text/plain; charset=utf-8");
+    return res;
   });
 }
 

@@ -108,6 +108,7 @@ test('a mailing to the members\' contacts: preview, test to the caller, send, re
   assert.match(mail.text, /https:\/\/passerelle\.test\/desabonnement\/[0-9a-f]{64}/);
   const link = mail.text.match(/https:\/\/passerelle\.test\/desabonnement\/[0-9a-f]{64}/)[0];
   assert.equal(mail.headers['list-unsubscribe'], `<${link}>`, 'RFC 2369 header');
+  assert.equal(mail.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click', 'RFC 8058 header');
   assert.equal(messagesFor(sink, refused).length, 0, 'no consent, no mail');
 
   // Sending again changes nothing.
@@ -163,6 +164,34 @@ test('the unsubscribe link works without an account; the next mailing skips the 
   const rows = (await admin.call('GET', `/api/v1/mailings/${next.id}/recipients?limit=500`)).body.items;
   assert.ok(rows.length >= 1);
   assert.ok(!rows.some((x) => x.email === address), 'the unsubscribed address is skipped');
+});
+
+test('one-click unsubscribe (RFC 8058): the provider posts "List-Unsubscribe=One-Click" without cookie, the address is out', async () => {
+  const address = uniqueAddress('zoe');
+  const contact = await solipassContact(address);
+  const m = await createPdlMailing(`Lettre d'information ${RUN}`);
+  assert.equal((await admin.call('POST', `/api/v1/mailings/${m.id}/send`)).status, 202);
+  const [mail] = await waitForMessages(sink, address);
+  assert.equal(mail.headers['list-unsubscribe-post'], 'List-Unsubscribe=One-Click');
+  const link = mail.headers['list-unsubscribe'].match(/^<https:\/\/passerelle\.test(\/desabonnement\/[0-9a-f]{64})>$/)[1];
+
+  // A mail provider: a bare POST, no session, no CSRF cookie, a multipart body.
+  const form = new FormData();
+  form.append('List-Unsubscribe', 'One-Click');
+  const res = await fetch(server.url + link, { method: 'POST', body: form, redirect: 'manual' });
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /Désabonnement enregistré/);
+  assert.equal((await admin.call('GET', `/api/v1/contacts/${contact}`)).body.mailing_consent, false);
+  const twice = await fetch(server.url + link, { method: 'POST', body: 'List-Unsubscribe=One-Click',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(twice.status, 200, 'a second click changes nothing and is no error');
+  const unknown = await fetch(server.url + '/desabonnement/' + 'f'.repeat(64), { method: 'POST',
+    body: 'List-Unsubscribe=One-Click', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  assert.equal(unknown.status, 404);
+  // Other unsafe routes still want their CSRF token without a session cookie.
+  const login = await fetch(server.url + '/login', { method: 'POST', body: 'email=x&password=y',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' }, redirect: 'manual' });
+  assert.equal(login.status, 403);
 });
 
 test('bad input: every error by field in problem+json, in French; no recipient is an error and nothing is created', async () => {

@@ -300,7 +300,9 @@ http::Response App::dispatch(http::Request& req, Ctx& ctx) {
     // session's token (form field or header). Tokens (API) need none.
     bool unsafe = method != "GET";
     bool csrf_ok = true;
-    if (unsafe && match->access.public_route) {
+    if (unsafe && match->access.capability_url) {
+      csrf_ok = true;
+    } else if (unsafe && match->access.public_route) {
       // Forms before login (the login form): double-submit cookie, also when
       // a session is already open (the login page left open in another tab).
       auto sent = ctx.form("_csrf");

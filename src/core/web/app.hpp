@@ -25,7 +25,17 @@ namespace json = boost::json;
 struct Access {
   bool public_route = false;           // no login needed
   std::vector<std::string> roles;      // any of these (empty + !public = any logged-in user)
+  // The URL carries an unguessable token that is its own proof (an unsubscribe
+  // link): POSTs need no CSRF token, since one-click unsubscribing (RFC 8058)
+  // comes from the mail provider without cookies, and a forged form would need
+  // the token anyway.
+  bool capability_url = false;
   static Access anyone() { return {true, {}}; }
+  static Access capability_link() {
+    Access a{true, {}};
+    a.capability_url = true;
+    return a;
+  }
   static Access logged_in() { return {false, {}}; }
   static Access roles_in(std::initializer_list<const char*> r) {
     Access a;

@@ -72,7 +72,11 @@ std::string render(const outbox::Claimed& m, const Settings& s, std::int64_t uni
   // RFC 3834: an automatic message; vacation responders do not answer it.
   msg.extra_headers = {{"Auto-Submitted", "auto-generated"}, {"X-Passerelle-Kind", m.kind}};
   // RFC 2369: mail clients offer "unsubscribe" with it (mailings).
-  if (!m.list_unsubscribe.empty()) msg.extra_headers.emplace_back("List-Unsubscribe", "<" + m.list_unsubscribe + ">");
+  // RFC 8058: and unsubscribe in one click, the provider POSTing to that link.
+  if (!m.list_unsubscribe.empty()) {
+    msg.extra_headers.emplace_back("List-Unsubscribe", "<" + m.list_unsubscribe + ">");
+    msg.extra_headers.emplace_back("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+  }
   return mime::build(msg);
 }
 
