@@ -1729,21 +1729,15 @@ ParticipantFile participant_file(db::Connection& db, std::int64_t participant_id
 
 namespace {
 
-// The dashboard's figures that are sums over the people in scope (all but the
-// difficulties), for the people whose id is `part` modulo `parts`.
-DashboardCounts person_counts(db::Connection& db, const Scope& scope, const DashboardFilter& f, bool whole, int part,
-                              int parts, std::int64_t& entries, std::int64_t& unreachable) {
+// "WITH f AS (…" without its GROUP BY: one row per enrolment of the scope that
+// overlaps the period, grouped per person by the caller (pid, followed on `to`,
+// entries, exits, positive exits, unreachable on `to`).
+std::string people_of_period(db::Connection& db, const Scope& scope, const DashboardFilter& f, bool whole,
+                             db::Params& params) {
   const std::string from = format_date(f.from), to = format_date(f.to);
-  const std::string lo = paris_day_start_utc(f.from), hi = paris_day_start_utc(add_days(f.to, 1));
   const std::string followed = "e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date > ?)";
-  // One pass over the scope's enrolments that overlap the period, one row per
-  // person (a person may have several enrolments in scope), then, per person, index
-  // seeks into their interactions of the period and their last digital assessment
-  // (covering indexes of migration 0006; MATERIALIZED: each subquery runs once).
-  // Driven by the people in scope, the cost grows with the scope, not with the
-  // country's interactions.
-  // Placeholders in order: followed (to, to), from, to, to, positive codes, followed (to, to), to.
-  db::Params params{to, to, from, to, to};
+  // Placeholders in order: followed (to, to), from, to, to, positive codes, followed (to, to), to, base…, to, from.
+  params.insert(params.end(), {db::Value(to), db::Value(to), db::Value(from), db::Value(to), db::Value(to)});
   const auto positive = in_list(positive_exit_codes(), params);
   params.insert(params.end(), {db::Value(to), db::Value(to), db::Value(to)});
   auto sql = fmt::format(
@@ -1757,6 +1751,40 @@ DashboardCounts person_counts(db::Connection& db, const Scope& scope, const Dash
   sql += dashboard_base(db, scope, f, params, whole);
   sql += " AND e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?)";
   params.insert(params.end(), {db::Value(to), db::Value(from)});
+  return sql;
+}
+
+// The eleven sums both SQL paths end with, in this order.
+DashboardCounts counts_from(const db::Row& row, std::int64_t& entries, std::int64_t& unreachable) {
+  DashboardCounts c;
+  c.followed = row.integer(0);
+  entries = row.integer(1);
+  c.exits = row.integer(2);
+  c.positive_exits = row.integer(3);
+  unreachable = row.integer(4);
+  c.interactions = row.integer(5);
+  c.people_contacted = row.integer(6);
+  c.people_reached = row.integer(7);
+  c.followed_not_reached = row.integer(8);
+  c.assessed = row.integer(9);
+  c.unable_to_email = row.integer(10);
+  return c;
+}
+
+// The dashboard's figures that are sums over the people in scope (all but the
+// difficulties), for the people whose id is `part` modulo `parts`.
+DashboardCounts person_counts(db::Connection& db, const Scope& scope, const DashboardFilter& f, bool whole, int part,
+                              int parts, std::int64_t& entries, std::int64_t& unreachable) {
+  const std::string to = format_date(f.to);
+  const std::string lo = paris_day_start_utc(f.from), hi = paris_day_start_utc(add_days(f.to, 1));
+  // One pass over the scope's enrolments that overlap the period, one row per
+  // person (a person may have several enrolments in scope), then, per person, index
+  // seeks into their interactions of the period and their last digital assessment
+  // (covering indexes of migration 0006; MATERIALIZED: each subquery runs once).
+  // Driven by the people in scope, the cost grows with the scope, not with the
+  // country's interactions.
+  db::Params params;
+  auto sql = people_of_period(db, scope, f, whole, params);
   if (parts > 1) {
     // Runs of 64 consecutive ids alternate between the parts: a plain
     // `id % parts` put a whole PLIE in one part when its people's ids share a
@@ -1783,20 +1811,7 @@ DashboardCounts person_counts(db::Connection& db, const Scope& scope, const Dash
   params.insert(params.end(), {db::Value(lo), db::Value(hi)});
   params.emplace_back(to);
   sql += in_list(unable_email_codes(), params) + ") THEN 1 END) FROM c";
-  auto row = db.query(sql, params).rows.at(0);
-  DashboardCounts c;
-  c.followed = row.integer(0);
-  entries = row.integer(1);
-  c.exits = row.integer(2);
-  c.positive_exits = row.integer(3);
-  unreachable = row.integer(4);
-  c.interactions = row.integer(5);
-  c.people_contacted = row.integer(6);
-  c.people_reached = row.integer(7);
-  c.followed_not_reached = row.integer(8);
-  c.assessed = row.integer(9);
-  c.unable_to_email = row.integer(10);
-  return c;
+  return counts_from(db.query(sql, params).rows.at(0), entries, unreachable);
 }
 
 // The same figures by scanning the period instead of seeking per person: the
@@ -1932,23 +1947,10 @@ DashboardCounts person_counts_scan_sqlite(db::Connection& db, db::Connection* he
 // for the hash tables in memory (work_mem for this transaction only).
 DashboardCounts person_counts_scan_postgres(db::Connection& db, const Scope& scope, const DashboardFilter& f,
                                             bool whole, std::int64_t& entries, std::int64_t& unreachable) {
-  const std::string from = format_date(f.from), to = format_date(f.to);
+  const std::string to = format_date(f.to);
   const std::string lo = paris_day_start_utc(f.from), hi = paris_day_start_utc(add_days(f.to, 1));
-  const std::string followed = "e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date > ?)";
-  db::Params params{to, to, from, to, to};
-  const auto positive = in_list(positive_exit_codes(), params);
-  params.insert(params.end(), {db::Value(to), db::Value(to), db::Value(to)});
-  auto sql = fmt::format(
-      "WITH f AS (SELECT e.participant_id AS pid, "
-      "MAX(CASE WHEN {0} THEN 1 ELSE 0 END) AS fe, "
-      "COUNT(CASE WHEN e.entry_date >= ? THEN 1 END) AS entries, "
-      "COUNT(CASE WHEN e.exit_date <= ? THEN 1 END) AS exits, "
-      "COUNT(CASE WHEN e.exit_date <= ? AND e.exit_outcome IN ({1}) THEN 1 END) AS positive, "
-      "MAX(CASE WHEN {0} AND e.status = 'active' AND e.unreachable_on <= ? THEN 1 ELSE 0 END) AS unreachable",
-      followed, positive);
-  sql += dashboard_base(db, scope, f, params, whole);
-  sql += " AND e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?) GROUP BY e.participant_id), ";
-  params.insert(params.end(), {db::Value(to), db::Value(from)});
+  db::Params params;
+  auto sql = people_of_period(db, scope, f, whole, params) + " GROUP BY e.participant_id), ";
   sql += "i AS (SELECT i.participant_id AS pid, COUNT(*) AS n, MAX(CASE WHEN i.outcome IN (" +
          in_list(reached_codes(), params) +
          ") THEN 1 ELSE 0 END) AS r FROM interactions i WHERE i.at >= ? AND i.at < ? GROUP BY i.participant_id), ";
@@ -1967,19 +1969,7 @@ DashboardCounts person_counts_scan_postgres(db::Connection& db, const Scope& sco
   db.query("SET LOCAL work_mem = '256MB'");
   auto row = db.query(sql, params).rows.at(0);
   tx.commit();
-  DashboardCounts c;
-  c.followed = row.integer(0);
-  entries = row.integer(1);
-  c.exits = row.integer(2);
-  c.positive_exits = row.integer(3);
-  unreachable = row.integer(4);
-  c.interactions = row.integer(5);
-  c.people_contacted = row.integer(6);
-  c.people_reached = row.integer(7);
-  c.followed_not_reached = row.integer(8);
-  c.assessed = row.integer(9);
-  c.unable_to_email = row.integer(10);
-  return c;
+  return counts_from(row, entries, unreachable);
 }
 
 constexpr std::int64_t kScanFromPathways = 50000;

@@ -366,6 +366,16 @@ http::Response export_recipients(Ctx& ctx, std::int64_t id) {
 
 // ---- Unsubscribe (no account) ---------------------------------------------------------------
 
+// The address leaves every mailing list (audited, without a user: the link is the proof).
+void record_unsubscribe(Ctx& ctx, const UnsubscribeTarget& target, const char* detail) {
+  db::Transaction tx(ctx.db());
+  unsubscribe(ctx.db(), target, auth::now_utc());
+  audit::record(ctx.db(), 0, "update", target.contact_id ? "contact" : "participant",
+                target.contact_id ? *target.contact_id : target.participant_id.value_or(0), detail,
+                ctx.req.remote_addr);
+  tx.commit();
+}
+
 http::Response unsubscribe_page(Ctx& ctx, bool post) {
   auto token = ctx.req.params["token"];
   auto target = find_unsubscribe(ctx.db(), token);
@@ -374,12 +384,7 @@ http::Response unsubscribe_page(Ctx& ctx, bool post) {
                            "Ce lien de désabonnement n'est pas reconnu. Copiez le lien complet reçu dans le courriel.");
   bool done = target->done;
   if (post && !done) {
-    db::Transaction tx(ctx.db());
-    unsubscribe(ctx.db(), *target, auth::now_utc());
-    audit::record(ctx.db(), 0, "update", target->contact_id ? "contact" : "participant",
-                  target->contact_id ? *target->contact_id : target->participant_id.value_or(0),
-                  "désabonnement des diffusions par lien", ctx.req.remote_addr);
-    tx.commit();
+    record_unsubscribe(ctx, *target, "désabonnement des diffusions par lien");
     done = true;
   }
   // Double-submit token, as the login form (there is no session).
@@ -454,14 +459,7 @@ void register_routes(web::App& app) {
     if (ctx.form("List-Unsubscribe") != "One-Click") return unsubscribe_page(ctx, true);
     auto target = find_unsubscribe(ctx.db(), ctx.req.params["token"]);
     if (!target) throw web::NotFound{};
-    if (!target->done) {
-      db::Transaction tx(ctx.db());
-      unsubscribe(ctx.db(), *target, auth::now_utc());
-      audit::record(ctx.db(), 0, "update", target->contact_id ? "contact" : "participant",
-                    target->contact_id ? *target->contact_id : target->participant_id.value_or(0),
-                    "désabonnement des diffusions en un clic (messagerie)", ctx.req.remote_addr);
-      tx.commit();
-    }
+    if (!target->done) record_unsubscribe(ctx, *target, "désabonnement des diffusions en un clic (messagerie)");
     http::Response res{200, {}, "Désabonnement enregistré : " + target->email + " ne recevra plus les diffusions.\n", {}};
     res.set_header("Content-Type", "text/plain; charset=utf-8");
     return res;
