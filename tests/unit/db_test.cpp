@@ -165,6 +165,35 @@ TEST_P(DbTest, StatementsSentTogetherAnswerInOrderAndAFailureLeavesTheConnection
   EXPECT_EQ(again.at(1).rows.at(0).integer(0), 2);
 }
 
+TEST_P(DbTest, IntegerRowsAreStreamedWithTheirValuesAndTheConnectionStaysUsable) {
+  auto c = db_->acquire();
+  script(*c, "CREATE TABLE person (id {{pk}}, name TEXT NOT NULL, age INTEGER, big BIGINT)");
+  c->query("INSERT INTO person (name, age, big) VALUES (?, ?, ?), (?, ?, ?), (?, ?, ?), (?, ?, ?)",
+           {"Awa", 34, std::int64_t{5'000'000'000}, "O'Brien; DROP TABLE person --", -7, std::int64_t{-1},
+            "Chloé", nullptr, 0, "Dylan", 61, std::int64_t{-5'000'000'000}});
+  std::vector<std::vector<std::int64_t>> rows;
+  // Text parameters (a quote, a semicolon) reach the statement as values, not SQL.
+  c->scan_integers("SELECT id, age, big, CASE WHEN name = ? THEN 1 ELSE 0 END FROM person WHERE name <> ? ORDER BY id",
+                   {"O'Brien; DROP TABLE person --", "Dylan"}, 4,
+                   [&](const std::int64_t* r) { rows.push_back({r[0], r[1], r[2], r[3]}); });
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0], (std::vector<std::int64_t>{1, 34, 5'000'000'000, 0}));
+  EXPECT_EQ(rows[1], (std::vector<std::int64_t>{2, -7, -1, 1})) << "negative values keep their sign";
+  EXPECT_EQ(rows[2], (std::vector<std::int64_t>{3, 0, 0, 0})) << "NULL gives 0";
+  EXPECT_EQ(count(*c, "person"), 4);
+
+  std::int64_t seen = 0;
+  c->scan_integers("SELECT id FROM person WHERE id > ?", {100}, 1, [&](const std::int64_t*) { ++seen; });
+  EXPECT_EQ(seen, 0) << "no row";
+  EXPECT_TRUE(error_of([&] { c->scan_integers("SELECT id FROM nowhere", {}, 1, [](const std::int64_t*) {}); }));
+  EXPECT_TRUE(error_of([&] {
+    c->scan_integers("SELECT id FROM person", {}, 1, [](const std::int64_t* r) {
+      if (r[0] == 2) throw db::Error("stop at the second row");
+    });
+  })) << "an error of the callback reaches the caller";
+  EXPECT_EQ(count(*c, "person"), 4) << "the connection answers normally after both";
+}
+
 TEST_P(DbTest, EveryValueKindRoundTrips) {
   auto c = db_->acquire();
   script(*c,
