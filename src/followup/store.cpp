@@ -1836,47 +1836,63 @@ DashboardCounts person_counts_scan(db::Connection& db, db::Connection* helper, c
   // Per person: bit 0 in scope (an enrolment overlapping the period), bit 1 followed
   // on `to`, bit 2 unreachable on `to`; contacts of the period and whether one
   // reached them; last assessment's e-mail answer (0 none, 1 able, 2 unable).
-  std::vector<std::uint8_t> person(n), reached(n), email(n);
-  std::vector<std::uint32_t> contacts(n);
+  // With a helper, the period's interactions are read in two halves, the first on
+  // the helper's thread, the second here after the enrolments: each half counts
+  // into its own arrays (no sharing between threads), added up at the end.
+  std::vector<std::uint8_t> person(n), email(n);
+  std::vector<std::uint8_t> reached(n), reached2(helper ? n : 0);
+  std::vector<std::uint32_t> contacts(n), contacts2(helper ? n : 0);
   std::int64_t exits = 0, positive = 0;
   entries = 0;
 
-  auto interactions_pass = [&](db::Connection& c) {
+  auto interactions_pass = [&](db::Connection& c, const std::string& start, const std::string& end,
+                               std::vector<std::uint32_t>& count, std::vector<std::uint8_t>& hit) {
     db::Params params;
     auto sql = "SELECT i.participant_id, CASE WHEN i.outcome IN (" + in_list(reached_codes(), params) +
                ") THEN 1 ELSE 0 END FROM interactions i WHERE i.at >= ? AND i.at < ?";
-    params.insert(params.end(), {db::Value(lo), db::Value(hi)});
+    params.insert(params.end(), {db::Value(start), db::Value(end)});
     c.scan_integers(sql, params, 2, [&](const std::int64_t* r) {
       if (!index(r[0])) return;
-      ++contacts[r[0]];
-      reached[r[0]] |= static_cast<std::uint8_t>(r[1] != 0);
+      ++count[r[0]];
+      hit[r[0]] |= static_cast<std::uint8_t>(r[1] != 0);
     });
   };
+  const std::string mid = paris_day_start_utc(add_days(f.from, days_between(f.from, f.to) / 2 + 1));
   std::future<void> other;
-  if (helper) other = std::async(std::launch::async, [&] { interactions_pass(*helper); });
+  if (helper) other = std::async(std::launch::async, [&] { interactions_pass(*helper, lo, mid, contacts2, reached2); });
 
   // The people of the scope (and of the organisation filter): their organisation
-  // in one of the scope's subtrees.
+  // in one of the scope's subtrees. Organisations are few: the people of the
+  // smaller side are read (index participants_org), the federation's scope
+  // reading only those of the few organisations outside it.
   std::vector<std::uint8_t> in_scope;
   if (!whole) {
     db::Params params;
-    auto sql = "SELECT o.id FROM organisations o WHERE " + scope_sql(scope, params);
+    auto condition = scope_sql(scope, params);
     if (f.organisation_id) {
       auto r = db.query("SELECT path FROM organisations WHERE id = ?", {*f.organisation_id});
       auto range = network::subtree_range(r.empty() ? std::string("/none/") : r.rows[0].text(0));
-      sql += " AND o.path >= ? AND o.path < ?";
+      condition += " AND o.path >= ? AND o.path < ?";
       params.insert(params.end(), {db::Value(range.low), db::Value(range.high)});
     }
-    std::vector<std::uint8_t> org;
-    db.scan_integers(sql, params, 1, [&](const std::int64_t* r) {
-      if (r[0] < 0) return;
-      if (static_cast<std::size_t>(r[0]) >= org.size()) org.resize(r[0] + 1);
-      org[r[0]] = 1;
-    });
-    in_scope.assign(n, 0);
-    db.scan_integers("SELECT p.id, p.organisation_id FROM participants p", {}, 2, [&](const std::int64_t* r) {
-      if (index(r[0]) && r[1] >= 0 && static_cast<std::size_t>(r[1]) < org.size()) in_scope[r[0]] = org[r[1]];
-    });
+    std::vector<std::int64_t> inside, outside;
+    db.scan_integers("SELECT o.id, CASE WHEN " + condition + " THEN 1 ELSE 0 END FROM organisations o", params, 2,
+                     [&](const std::int64_t* r) { (r[1] ? inside : outside).push_back(r[0]); });
+    const bool mark_outside = outside.size() < inside.size();
+    in_scope.assign(n, mark_outside ? 1 : 0);
+    const auto& listed = mark_outside ? outside : inside;
+    for (std::size_t k = 0; k < listed.size(); k += 500) {  // bounded IN lists
+      db::Params ids;
+      std::string in;
+      for (std::size_t m = k; m < std::min(listed.size(), k + 500); ++m) {
+        in += in.empty() ? "?" : ", ?";
+        ids.emplace_back(listed[m]);
+      }
+      db.scan_integers("SELECT p.id FROM participants p WHERE p.organisation_id IN (" + in + ")", ids, 1,
+                       [&](const std::int64_t* r) {
+                         if (index(r[0])) in_scope[r[0]] = mark_outside ? 0 : 1;
+                       });
+    }
   }
   {
     // Placeholders: followed (to, to), from, to, to, positive codes, followed (to, to), to, to, from, filters.
@@ -1919,8 +1935,16 @@ DashboardCounts person_counts_scan(db::Connection& db, db::Connection* helper, c
       if (index(r[0])) email[r[0]] = static_cast<std::uint8_t>(r[1]);
     });
   }
-  if (other.valid()) other.get();
-  else interactions_pass(db);
+  if (other.valid()) {
+    interactions_pass(db, mid, hi, contacts, reached);
+    other.get();
+    for (std::size_t id = 0; id < n; ++id) {
+      contacts[id] += contacts2[id];
+      reached[id] |= reached2[id];
+    }
+  } else {
+    interactions_pass(db, lo, hi, contacts, reached);
+  }
 
   DashboardCounts c;
   c.exits = exits;
