@@ -60,6 +60,9 @@ test:
 	@scripts/test.sh
 
 # Every benchmark runs even when one reports a failure; the status is 1 if any failed.
+# Benchmarks run PostgreSQL with 1 GB of shared buffers (scripts/pg.sh; `make test` keeps the default).
+bench bench-followup bench-clauses bench-employment bench-events bench-hotline bench-resources bench-mailings: export PG_SHARED_BUFFERS := 1GB
+
 bench: build
 	@bash bench/run.sh; a=$$?; bash bench/followup.sh; b=$$?; bash bench/clauses.sh; c=$$?; bash bench/employment.sh; d=$$?; bash bench/events.sh; e=$$?; bash bench/hotline.sh; f=$$?; bash bench/resources.sh; g=$$?; bash bench/mailings.sh; h=$$?; exit $$(( a || b || c || d || e || f || g || h ))
 
