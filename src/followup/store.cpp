@@ -2029,15 +2029,22 @@ Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilte
   }
   // People followed on the end date per kind of difficulty identified by then.
   {
-    // Driven by the difficulties, each checked by one index seek into the person's
-    // enrolments (EXISTS): `IN (SELECT …)` built a temporary index of every person
-    // followed in scope first, the bulk of the national dashboard's time.
+    // The country (period scan): driven by the difficulties, each checked by one
+    // index seek into the person's enrolments (EXISTS) — `IN (SELECT …)` built a
+    // temporary index of every person followed in the country first, the bulk of
+    // the national dashboard's time. A smaller scope: the set of its people first
+    // (IN), so that the cost follows the scope, not the country's difficulties.
     db::Params params{to};
     std::string sql = std::string("SELECT d.kind, COUNT(DISTINCT d.participant_id) FROM difficulties d "
                                   "WHERE d.identified_on <= ?") +
-                      (f.include_sensitive ? "" : " AND d.sensitive = 0") +
-                      " AND EXISTS (SELECT 1" + dashboard_base(db, scope, f, params, whole);
-    sql += " AND e.participant_id = d.participant_id AND " + followed + ") GROUP BY d.kind";
+                      (f.include_sensitive ? "" : " AND d.sensitive = 0");
+    if (path == DashboardPath::period_scan) {
+      sql += " AND EXISTS (SELECT 1" + dashboard_base(db, scope, f, params, whole);
+      sql += " AND e.participant_id = d.participant_id AND " + followed + ") GROUP BY d.kind";
+    } else {
+      sql += " AND d.participant_id IN (SELECT e.participant_id" + dashboard_base(db, scope, f, params, whole);
+      sql += " AND " + followed + ") GROUP BY d.kind";
+    }
     params.insert(params.end(), {db::Value(to), db::Value(to)});
     std::map<std::string, std::int64_t> counts;
     for (auto& row : db.query(sql, params).rows) counts[row.text(0)] = row.integer(1);
