@@ -49,21 +49,15 @@ SUP_NATIONAL=bench.supervisor.national@bench.passerelle.fr
 # Targets (issue 3).
 T_DUE=0.1; T_FILE=0.1; T_POST_RPS=2000; T_DASH_PLIE_MS=50; T_DASH_ALL_MS=2000
 
-say() { printf '[followup] %s\n' "$*"; }
-die() { printf '[followup] ERROR: %s\n' "$*" >&2; exit 1; }
-now_ms() { date +%s%3N; }
+BENCH_TAG=followup
+# say, die, now_ms, stop_pid, free_port, wait_200, run_wrk, bench_line, field, ratio, ms, start_nginx_ceiling
+# (this script's own sql and verdict, defined below, take an engine and a comparison).
+source "$ROOT/bench/lib.sh"
+
 [[ -x $BIN ]] || die "$BIN is missing"
 [[ -x $NGINX && -x $WRK ]] || die "nginx or wrk missing: run scripts/install-deps.sh"
 
 SERVER_PID= NGINX_PID= WRK_PID= PG_DIR= PG_PORT=
-stop_pid() {
-  local pid=$1 i
-  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local rc=$?
   trap '' INT TERM
@@ -75,28 +69,11 @@ trap cleanup EXIT
 trap 'say interrupted; exit 130' INT
 trap 'exit 143' TERM
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() { local p i; for ((i = 0; i < 200; i++)); do p=$((10000 + RANDOM % 20000)); port_in_use "$p" || { echo "$p"; return 0; }; done; die "no free port"; }
-wait_200() {  # URL PID TIMEOUT_S
-  local deadline=$(($(now_ms) + $3 * 1000))
-  while (($(now_ms) < deadline)); do
-    kill -0 "$2" 2>/dev/null || return 1
-    [[ $(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "$1" 2>/dev/null) == 200 ]] && return 0
-    sleep 0.02
-  done
-  return 1
-}
 sql() {  # ENGINE URL QUERY
   case $1 in
     sqlite) sqlite3 "$2" "$3" ;;
     postgresql) psql -qAtX "$2" -c "$3" ;;
   esac
-}
-run_wrk() {  # OUT LIMIT ARGS...
-  local out=$1 limit=$2 rc=0; shift 2
-  timeout -k 5 "$limit" "$WRK" "$@" >"$out" 2>&1 &
-  WRK_PID=$!; wait "$WRK_PID" || rc=$?; WRK_PID=
-  return "$rc"
 }
 
 TS=$(date +%Y-%m-%dT%H%M)
@@ -109,35 +86,7 @@ MACHINE="$(uname -sr), $(nproc) CPU"
 say "$MACHINE; load $(cut -d' ' -f1-3 /proc/loadavg); wrk ${WRK_ARGS[*]}"
 
 # ---------------------------------------------------------------- nginx
-start_nginx() {
-  local dir=$WORK/nginx port
-  rm -rf "$dir"; mkdir -p "$dir/www" "$dir/tmp"
-  cp "$ROOT/web/static/app.css" "$dir/www/app.css"; chmod -R a+rX "$dir"
-  port=$(free_port)
-  {
-    [[ $(id -u) -eq 0 ]] && echo "user $(id -un) $(id -gn);"
-    cat <<NGX
-daemon off;
-worker_processes auto;
-pid $dir/nginx.pid;
-error_log $dir/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off; server_tokens off; sendfile on; tcp_nopush on; tcp_nodelay on;
-  keepalive_timeout 65; keepalive_requests 1000000;
-  types { text/css css; }
-  client_body_temp_path $dir/tmp/cb; proxy_temp_path $dir/tmp/p; fastcgi_temp_path $dir/tmp/f;
-  uwsgi_temp_path $dir/tmp/u; scgi_temp_path $dir/tmp/s;
-  server { listen 127.0.0.1:$port; root $dir/www; }
-}
-NGX
-  } >"$dir/nginx.conf"
-  "$NGINX" -p "$dir/" -e "$dir/error.log" -c "$dir/nginx.conf" >"$dir/stdout.log" 2>&1 &
-  NGINX_PID=$!
-  NGINX_URL=http://127.0.0.1:$port/app.css
-  wait_200 "$NGINX_URL" "$NGINX_PID" 10 || { cat "$dir/error.log" >&2; die "nginx did not start"; }
-}
-start_nginx
+start_nginx_ceiling
 
 # ---------------------------------------------------------------- datasets
 scale_sizes() {  # SCALE → "N M R"
@@ -191,8 +140,6 @@ login() {  # BASE EMAIL JAR → prints the session cookie
 
 FAILED=0
 declare -A R   # R[key|target|field]
-bench_line() { grep '^BENCH ' "$1" | tail -n1; }
-field() { sed -n "s/.* $2=\([0-9.]*\).*/\1/p" <<<" $1"; }
 
 wrk_target() {  # KEY NAME URL PATHS EXPECTED_BYTES HEADER
   local key=$1 name=$2 url=$3 paths=$4 expected=$5 hdr=$6 line out=$WORK/wrk-$1-$2.out per
@@ -229,8 +176,6 @@ dash_time() {  # KEY NAME URL JAR → median and max of 5 GETs (after one discar
 }
 
 verdict() { awk -v a="$1" -v t="$2" -v op="$3" 'BEGIN { if (op == ">=") print (a + 0 >= t + 0) ? "pass" : "**miss**"; else print (a + 0 < t + 0) ? "pass" : "**miss**" }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.4f", a / b; else print "-" }'; }
-ms() { awk -v us="$1" 'BEGIN { printf "%.1f ms", us / 1000 }'; }
 
 run_one() {  # ENGINE SCALE
   local engine=$1 scale=$2 key=${1}_$2 url=${DB[${1}_$2]} port base jar session csrf ids paths sample exp_due exp_file

@@ -535,12 +535,9 @@ std::vector<PassRecord> load_passes(db::Connection& db, const std::string& where
 // in the chosen organisation's subtree), the chosen programme and referent.
 // When `whole` (the scope holds every organisation and no organisation is chosen),
 // the participants' organisations are not read: every enrolment is in scope.
-std::string dashboard_base(db::Connection& db, const Scope& scope, const DashboardFilter& f, db::Params& params,
-                           bool whole = false) {
-  std::string sql = whole ? std::string(" FROM enrolments e WHERE 1 = 1")
-                          : " FROM enrolments e JOIN participants p ON p.id = e.participant_id JOIN organisations o "
-                            "ON o.id = p.organisation_id WHERE " +
-                                scope_sql(scope, params);
+// The programme and referent chosen, on the enrolments `e`.
+std::string enrolment_filters(const DashboardFilter& f, db::Params& params) {
+  std::string sql;
   if (f.programme_id) {
     sql += " AND e.programme_id = ?";
     params.emplace_back(*f.programme_id);
@@ -549,14 +546,27 @@ std::string dashboard_base(db::Connection& db, const Scope& scope, const Dashboa
     sql += " AND e.referent_id = ?";
     params.emplace_back(*f.referent_id);
   }
-  if (f.organisation_id) {
-    auto r = db.query("SELECT path FROM organisations WHERE id = ?", {*f.organisation_id});
-    auto range = network::subtree_range(r.empty() ? std::string("/none/") : r.rows[0].text(0));
-    sql += " AND o.path >= ? AND o.path < ?";
-    params.emplace_back(range.low);
-    params.emplace_back(range.high);
-  }
   return sql;
+}
+
+// The chosen organisation's subtree, on the organisations `o` (nothing when none is chosen).
+std::string organisation_filter(db::Connection& db, const DashboardFilter& f, db::Params& params) {
+  if (!f.organisation_id) return {};
+  auto r = db.query("SELECT path FROM organisations WHERE id = ?", {*f.organisation_id});
+  auto range = network::subtree_range(r.empty() ? std::string("/none/") : r.rows[0].text(0));
+  params.emplace_back(range.low);
+  params.emplace_back(range.high);
+  return " AND o.path >= ? AND o.path < ?";
+}
+
+std::string dashboard_base(db::Connection& db, const Scope& scope, const DashboardFilter& f, db::Params& params,
+                           bool whole = false) {
+  std::string sql = whole ? std::string(" FROM enrolments e WHERE 1 = 1")
+                          : " FROM enrolments e JOIN participants p ON p.id = e.participant_id JOIN organisations o "
+                            "ON o.id = p.organisation_id WHERE " +
+                                scope_sql(scope, params);
+  sql += enrolment_filters(f, params);
+  return sql + organisation_filter(db, f, params);
 }
 
 }  // namespace
@@ -1869,12 +1879,7 @@ DashboardCounts person_counts_scan(db::Connection& db, db::Connection* helper, c
   if (!whole) {
     db::Params params;
     auto condition = scope_sql(scope, params);
-    if (f.organisation_id) {
-      auto r = db.query("SELECT path FROM organisations WHERE id = ?", {*f.organisation_id});
-      auto range = network::subtree_range(r.empty() ? std::string("/none/") : r.rows[0].text(0));
-      condition += " AND o.path >= ? AND o.path < ?";
-      params.insert(params.end(), {db::Value(range.low), db::Value(range.high)});
-    }
+    condition += organisation_filter(db, f, params);
     std::vector<std::int64_t> inside, outside;
     db.scan_integers("SELECT o.id, CASE WHEN " + condition + " THEN 1 ELSE 0 END FROM organisations o", params, 2,
                      [&](const std::int64_t* r) { (r[1] ? inside : outside).push_back(r[0]); });
@@ -1906,14 +1911,7 @@ DashboardCounts person_counts_scan(db::Connection& db, db::Connection* helper, c
         "CASE WHEN {0} AND e.status = 'active' AND e.unreachable_on <= ? THEN 1 ELSE 0 END "
         "FROM enrolments e WHERE e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?)",
         followed, positive_codes);
-    if (f.programme_id) {
-      sql += " AND e.programme_id = ?";
-      params.emplace_back(*f.programme_id);
-    }
-    if (f.referent_id) {
-      sql += " AND e.referent_id = ?";
-      params.emplace_back(*f.referent_id);
-    }
+    sql += enrolment_filters(f, params);
     db.scan_integers(sql, params, 6, [&](const std::int64_t* r) {
       if (!index(r[0]) || (!whole && !in_scope[r[0]])) return;
       person[r[0]] |= static_cast<std::uint8_t>(1 | (r[1] ? 2 : 0) | (r[5] ? 4 : 0));

@@ -67,19 +67,20 @@ std::size_t skip_literal(std::string_view s, std::size_t i) {
   return i;
 }
 
-// `?` → `$1`, `$2`…, except inside literals, quoted names and comments.
-// (PostgreSQL's jsonb `?` operators cannot be used through this interface.)
-std::string number_placeholders(std::string_view sql) {
+// Copies `sql`, handing each `?` outside literals, quoted names and comments to
+// `placeholder` (its number from 0), which appends what replaces it.
+template <class F>
+std::string replace_placeholders(std::string_view sql, F&& placeholder) {
   std::string out;
   out.reserve(sql.size() + 16);
-  int n = 0;
+  std::size_t n = 0;
   for (std::size_t i = 0; i < sql.size();) {
     std::size_t end = skip_literal(sql, i);
     if (end != i) {
       out.append(sql.substr(i, end - i));
       i = end;
     } else if (sql[i] == '?') {
-      out += '$' + std::to_string(++n);
+      placeholder(out, n++);
       ++i;
     } else {
       out += sql[i++];
@@ -88,42 +89,37 @@ std::string number_placeholders(std::string_view sql) {
   return out;
 }
 
+// `?` → `$1`, `$2`…
+// (PostgreSQL's jsonb `?` operators cannot be used through this interface.)
+std::string number_placeholders(std::string_view sql) {
+  return replace_placeholders(sql, [](std::string& out, std::size_t n) { out += '$' + std::to_string(n + 1); });
+}
+
 // `?` → each parameter as an SQL literal (escaped by libpq), for the one
 // statement that takes no parameters but needs values: COPY (SELECT …).
 std::string inline_parameters(PGconn* conn, std::string_view sql, const Params& params) {
-  std::string out;
-  out.reserve(sql.size() + params.size() * 16);
-  std::size_t n = 0;
-  for (std::size_t i = 0; i < sql.size();) {
-    std::size_t end = skip_literal(sql, i);
-    if (end != i) {
-      out.append(sql.substr(i, end - i));
-      i = end;
-    } else if (sql[i] == '?') {
-      if (n >= params.size()) throw Error("Not enough parameters for: " + std::string(sql));
-      std::visit(
-          [&](const auto& x) {
-            using T = std::decay_t<decltype(x)>;
-            if constexpr (std::is_same_v<T, std::nullptr_t>) out += "NULL";
-            else if constexpr (std::is_same_v<T, std::int64_t>) out += std::to_string(x);
-            else if constexpr (std::is_same_v<T, double>) {
-              char buf[32];
-              auto [e, ec] = std::to_chars(buf, buf + sizeof buf, x);
-              out.append(buf, e);
-            }
-            else if constexpr (std::is_same_v<T, std::string>) {
-              std::unique_ptr<char, decltype(&PQfreemem)> lit(PQescapeLiteral(conn, x.data(), x.size()), &PQfreemem);
-              if (!lit) throw Error(PQerrorMessage(conn));
-              out += lit.get();
-            } else throw Error("A BLOB cannot be inlined in a COPY statement");
-          },
-          params[n++].v);
-      ++i;
-    } else {
-      out += sql[i++];
-    }
-  }
-  if (n != params.size()) throw Error("Too many parameters for: " + std::string(sql));
+  std::size_t used = 0;
+  auto out = replace_placeholders(sql, [&](std::string& out, std::size_t n) {
+    if (n >= params.size()) throw Error("Not enough parameters for: " + std::string(sql));
+    used = n + 1;
+    std::visit(
+        [&](const auto& x) {
+          using T = std::decay_t<decltype(x)>;
+          if constexpr (std::is_same_v<T, std::nullptr_t>) out += "NULL";
+          else if constexpr (std::is_same_v<T, std::int64_t>) out += std::to_string(x);
+          else if constexpr (std::is_same_v<T, double>) {
+            char buf[32];
+            auto [e, ec] = std::to_chars(buf, buf + sizeof buf, x);
+            out.append(buf, e);
+          } else if constexpr (std::is_same_v<T, std::string>) {
+            std::unique_ptr<char, decltype(&PQfreemem)> lit(PQescapeLiteral(conn, x.data(), x.size()), &PQfreemem);
+            if (!lit) throw Error(PQerrorMessage(conn));
+            out += lit.get();
+          } else throw Error("A BLOB cannot be inlined in a COPY statement");
+        },
+        params[n].v);
+  });
+  if (used != params.size()) throw Error("Too many parameters for: " + std::string(sql));
   return out;
 }
 
