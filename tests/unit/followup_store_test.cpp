@@ -583,6 +583,21 @@ TEST_P(FollowupStore, DashboardCountsOnASmallDataset) {
     EXPECT_EQ(x.difficulties_by_kind, dash.difficulties_by_kind) << how;
   };
   same(dashboard(conn(), scope, filter, &*second), "two connections");
+  // The ESF export of the same period and scope: the movements of the scope's
+  // pathways, with their person's organisation, filtered to the programme (the
+  // scope's organisations listed by id) or not (joined by path): the same lines.
+  auto esf = esf_rows(conn(), scope, filter);
+  auto unfiltered = filter;
+  unfiltered.programme_id.reset();
+  auto esf_all = esf_rows(conn(), scope, unfiltered);
+  ASSERT_EQ(esf.size(), 4u) << "c enters; d, e, g exit";
+  ASSERT_EQ(esf_all.size(), esf.size());
+  for (std::size_t k = 0; k < esf.size(); ++k) {
+    EXPECT_EQ(esf[k].organisation_name, "Les Jardins de Montreuil") << "the person's organisation, under the PLIE";
+    EXPECT_EQ(esf[k].enrolment_id, esf_all[k].enrolment_id);
+    EXPECT_EQ(esf_all[k].organisation_name, esf[k].organisation_name);
+  }
+  EXPECT_TRUE(esf_rows(conn(), Scope{"/none/"}, filter).empty()) << "no organisation in scope";
   // The period scan (the country's dashboard: the enrolments, interactions and
   // assessments of the period read in order, people sorted out in memory) gives
   // the same figures, within the scope and with one or two connections.
