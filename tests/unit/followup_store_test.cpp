@@ -584,8 +584,9 @@ TEST_P(FollowupStore, DashboardCountsOnASmallDataset) {
   };
   same(dashboard(conn(), scope, filter, &*second), "two connections");
   // The ESF export of the same period and scope: the movements of the scope's
-  // pathways, with their person's organisation, filtered to the programme (the
-  // scope's organisations listed by id) or not (joined by path): the same lines.
+  // pathways, with their person's organisation, filtered to the programme (on
+  // PostgreSQL the scope's organisations listed by id) or not (joined by path):
+  // the same lines.
   auto esf = esf_rows(conn(), scope, filter);
   auto unfiltered = filter;
   unfiltered.programme_id.reset();
