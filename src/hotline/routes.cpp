@@ -354,6 +354,7 @@ http::Response categories_page(Ctx& ctx, const CategoryInput& typed, std::option
                                 {"retired", !c.offered},
                                 {"parent_id", c.parent_id ? std::to_string(*c.parent_id) : std::string()}});
   json::object data{{"title", "Catégories de la hotline"},
+                    {"calendar", describe_calendar(load_calendar(ctx.db()))},
                     {"categories", std::move(rows)},
                     {"parents", category_choices(ctx, typed.parent_id)},
                     {"action", editing ? fmt::format("/questions/categories/{}", *editing)
@@ -385,6 +386,64 @@ http::Response save_category(Ctx& ctx, std::optional<std::int64_t> id) {
   tx.commit();
   ctx.flash(id ? "La catégorie est modifiée." : "La catégorie est ajoutée.");
   return http::Response::redirect("/questions/categories");
+}
+
+// ---- Business hours (admin) ----------------------------------------------------------------------
+
+WeekInput week_of_calendar(const Calendar& cal) {
+  WeekInput week(7, std::vector<SpanInput>(kSpansPerDay));
+  std::vector<int> used(8, 0);
+  for (auto& span : cal.spans) {
+    if (span.weekday < 1 || span.weekday > 7 || used[span.weekday] >= kSpansPerDay) continue;
+    week[span.weekday - 1][used[span.weekday]++] = {clock_value(span.opens), clock_value(span.closes)};
+  }
+  return week;
+}
+
+http::Response hours_page(Ctx& ctx, const WeekInput& typed, const web::Errors& errors, int status) {
+  json::array days;
+  for (int wd = 1; wd <= 7; ++wd) {
+    json::array spans;
+    for (int k = 1; k <= kSpansPerDay; ++k) {
+      const auto& in = typed[wd - 1][k - 1];
+      auto field = fmt::format("d{}_{}_", wd, k);
+      auto error_of = [&](const std::string& name) {
+        auto e = web::find_error(errors, name);
+        return e ? json::value(e->message) : json::value(nullptr);
+      };
+      spans.push_back(json::object{{"k", k},
+                                   {"opens_name", field + "opens"},
+                                   {"closes_name", field + "closes"},
+                                   {"opens", in.opens},
+                                   {"closes", in.closes},
+                                   {"opens_error", error_of(field + "opens")},
+                                   {"closes_error", error_of(field + "closes")}});
+    }
+    days.push_back(json::object{{"name", std::string(weekday_name(wd))}, {"spans", std::move(spans)}});
+  }
+  json::object data{{"title", "Horaires de la hotline"},
+                    {"days", std::move(days)},
+                    {"current", describe_calendar(load_calendar(ctx.db()))}};
+  put_errors(data, errors);
+  return web::page(ctx, "hotline/hours", std::move(data), status);
+}
+
+http::Response save_hours(Ctx& ctx) {
+  WeekInput typed(7, std::vector<SpanInput>(kSpansPerDay));
+  for (int wd = 1; wd <= 7; ++wd)
+    for (int k = 1; k <= kSpansPerDay; ++k)
+      typed[wd - 1][k - 1] = {ctx.form(fmt::format("d{}_{}_opens", wd, k)),
+                              ctx.form(fmt::format("d{}_{}_closes", wd, k))};
+  Calendar cal;
+  auto errors = validate_calendar(typed, cal);
+  if (!errors.empty()) return hours_page(ctx, typed, errors, 422);
+  db::Transaction tx(ctx.db());
+  save_calendar(ctx.db(), cal);
+  audit::record(ctx.db(), ctx.user().id, "update", "hotline_business_hours", 0, describe_calendar(cal),
+                ctx.req.remote_addr);
+  tx.commit();
+  ctx.flash("Les horaires sont enregistrés : ils comptent pour les questions posées à partir de maintenant.");
+  return http::Response::redirect("/questions/horaires");
 }
 
 // ---- FAQ ---------------------------------------------------------------------------------------
@@ -590,6 +649,9 @@ void register_routes(web::App& app) {
   });
   app.route("POST", "/questions/categories/{id}", admins(),
             [](Ctx& ctx) { return save_category(ctx, web::path_id(ctx)); });
+  app.route("GET", "/questions/horaires", admins(),
+            [](Ctx& ctx) { return hours_page(ctx, week_of_calendar(load_calendar(ctx.db())), {}, 200); });
+  app.route("POST", "/questions/horaires", admins(), [](Ctx& ctx) { return save_hours(ctx); });
 
   app.route("GET", "/questions/{id}", readers(),
             [](Ctx& ctx) { return question_page(ctx, web::path_id(ctx), {}, {}, 200); });

@@ -437,6 +437,106 @@ std::string week_of(std::string_view utc) {
   return fmt::format("{:04}-{:02}-{:02}", d.year, d.month, d.day);
 }
 
+std::optional<int> parse_clock(std::string_view s) {
+  std::string t;
+  for (char c : s)
+    if (c != ' ') t += c;
+  auto sep = t.find_first_of(":hH");
+  auto hours = positive_int(t.substr(0, sep));
+  std::optional<std::int64_t> minutes = std::int64_t{0};
+  if (sep != std::string::npos && sep + 1 < t.size()) {
+    minutes = positive_int(t.substr(sep + 1));
+    if (t.size() - sep - 1 != 2) minutes.reset();  // "9:5" is not a time
+  } else if (sep != std::string::npos && t[sep] == ':') {
+    minutes.reset();  // "9:" is not a time
+  }
+  if (!hours || !minutes || t.empty() || sep == 0 || sep > 2 || *hours > 24 || *minutes > 59) return std::nullopt;
+  if (*hours == 24 && *minutes != 0) return std::nullopt;
+  return static_cast<int>(*hours * 60 + *minutes);
+}
+
+std::string clock_value(int minute) { return fmt::format("{:02}:{:02}", minute / 60, minute % 60); }
+
+std::string clock_label(int minute) {
+  return minute % 60 ? fmt::format("{} h {:02}", minute / 60, minute % 60) : fmt::format("{} h", minute / 60);
+}
+
+std::string_view weekday_name(int weekday) {
+  static constexpr std::string_view names[] = {"lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"};
+  return weekday >= 1 && weekday <= 7 ? names[weekday - 1] : std::string_view("?");
+}
+
+std::string describe_calendar(const Calendar& cal) {
+  std::vector<std::string> day_hours(8);
+  for (int wd = 1; wd <= 7; ++wd) {
+    std::vector<std::string> spans;
+    for (auto& s : cal.spans)
+      if (s.weekday == wd) spans.push_back(clock_label(s.opens) + " – " + clock_label(s.closes));
+    for (std::size_t k = 0; k < spans.size(); ++k)
+      day_hours[wd] += (k == 0 ? "" : k + 1 == spans.size() ? " et " : ", ") + spans[k];
+  }
+  std::vector<std::string> parts;
+  for (int wd = 1; wd <= 7;) {
+    int last = wd;
+    while (last < 7 && day_hours[last + 1] == day_hours[wd]) ++last;
+    if (!day_hours[wd].empty()) {
+      std::string days = last == wd       ? std::string(weekday_name(wd))
+                         : last == wd + 1 ? fmt::format("{} et {}", weekday_name(wd), weekday_name(last))
+                                          : fmt::format("du {} au {}", weekday_name(wd), weekday_name(last));
+      parts.push_back(days + " : " + day_hours[wd]);
+    }
+    wd = last + 1;
+  }
+  if (parts.empty()) return "aucune plage horaire";
+  std::string out;
+  for (auto& p : parts) out += (out.empty() ? "" : " ; ") + p;
+  return out;
+}
+
+web::Errors validate_calendar(const WeekInput& in, Calendar& out) {
+  web::Errors errors;
+  out.spans.clear();
+  for (int wd = 1; wd <= 7 && wd <= static_cast<int>(in.size()); ++wd) {
+    int previous_close = -1;
+    for (int k = 1; k <= static_cast<int>(in[wd - 1].size()); ++k) {
+      const auto& typed = in[wd - 1][k - 1];
+      const auto field = fmt::format("d{}_{}_", wd, k);
+      const std::string opens_text = std::string(text::trim(typed.opens)), closes_text = std::string(text::trim(typed.closes));
+      if (opens_text.empty() && closes_text.empty()) continue;
+      const auto day = std::string(weekday_name(wd));
+      auto opens = parse_clock(opens_text), closes = parse_clock(closes_text);
+      if (opens_text.empty()) {
+        errors.push_back({field + "opens", fmt::format("Indiquez l'heure d'ouverture ({}, plage {}).", day, k)});
+      } else if (!opens) {
+        errors.push_back({field + "opens", fmt::format("« {} » n'est pas une heure (par exemple 09:00) — {}, plage {}.",
+                                                       opens_text, day, k)});
+      }
+      if (closes_text.empty()) {
+        errors.push_back({field + "closes", fmt::format("Indiquez l'heure de fermeture ({}, plage {}).", day, k)});
+      } else if (!closes) {
+        errors.push_back({field + "closes", fmt::format("« {} » n'est pas une heure (par exemple 17:30) — {}, plage {}.",
+                                                        closes_text, day, k)});
+      }
+      if (!opens || !closes) continue;
+      if (*closes <= *opens) {
+        errors.push_back({field + "closes",
+                          fmt::format("La fermeture doit suivre l'ouverture ({}, plage {}).", day, k)});
+        continue;
+      }
+      if (*opens < previous_close) {
+        errors.push_back({field + "opens", fmt::format("Cette plage chevauche la précédente ({}, plage {}).", day, k)});
+        continue;
+      }
+      previous_close = *closes;
+      out.spans.push_back({wd, *opens, *closes});
+    }
+  }
+  if (errors.empty() && out.spans.empty())
+    errors.push_back({"hours", "Ouvrez au moins une plage horaire dans la semaine : sans elle, aucun délai ne "
+                               "pourrait être calculé."});
+  return errors;
+}
+
 std::string business_duration_label(std::int64_t minutes) {
   if (minutes < 60) return fmt::format("{} min", minutes);
   auto days = minutes / 480, hours = minutes % 480 / 60, mins = minutes % 60;

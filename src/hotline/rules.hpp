@@ -43,6 +43,31 @@ struct Calendar {
 // Monday–Friday 9:00–12:30 and 13:30–17:30 (the migration's rows).
 Calendar default_calendar();
 
+// "9:00", "09:30", "9h30", "9 h", "24:00" → minutes of the day (0–1440); nullopt otherwise.
+std::optional<int> parse_clock(std::string_view s);
+// 570 → "09:30" (the value of an <input type="time">); 1440 → "24:00".
+std::string clock_value(int minute);
+// 570 → "9 h 30", 540 → "9 h".
+std::string clock_label(int minute);
+// "du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30 ; samedi : 9 h – 12 h":
+// consecutive days with the same hours said once; "aucune plage horaire" when empty.
+std::string describe_calendar(const Calendar& cal);
+// "lundi" … "dimanche" (1 … 7).
+std::string_view weekday_name(int weekday);
+
+// The business-hours form: per weekday (1–7) up to kSpansPerDay spans, each an
+// opening and a closing time as typed ("" and "" for none). Checked: both or
+// neither given, valid times, opening before closing, a day's spans in order
+// without overlap, at least one span in the week (without any, nothing would
+// ever be due). Errors on fields "d{weekday}_{k}_opens" / "_closes" (k from 1),
+// or "hours" for the whole week.
+constexpr int kSpansPerDay = 2;
+struct SpanInput {
+  std::string opens, closes;
+};
+using WeekInput = std::vector<std::vector<SpanInput>>;  // [weekday - 1][k]
+web::Errors validate_calendar(const WeekInput& in, Calendar& out);
+
 // UTC ISO instants ("2020-04-10T15:00:00Z"); nullopt when malformed.
 std::optional<std::int64_t> parse_utc(std::string_view iso);
 std::string format_utc(std::int64_t epoch_seconds);

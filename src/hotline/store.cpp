@@ -86,6 +86,13 @@ Calendar load_calendar(db::Connection& db) {
   return c;
 }
 
+void save_calendar(db::Connection& db, const Calendar& cal) {
+  db.query("DELETE FROM hotline_business_hours", {});
+  for (auto& s : cal.spans)
+    db.query("INSERT INTO hotline_business_hours (weekday, opens_minute, closes_minute) VALUES (?, ?, ?)",
+             {s.weekday, s.opens, s.closes});
+}
+
 // ---- Questions ------------------------------------------------------------------------
 
 namespace {

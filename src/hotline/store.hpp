@@ -40,6 +40,9 @@ std::int64_t create_category(db::Connection& db, const CategoryValues& v);
 void update_category(db::Connection& db, std::int64_t id, const CategoryValues& v);
 // The working hours of table hotline_business_hours.
 Calendar load_calendar(db::Connection& db);
+// Replaces every span (in the caller's transaction). Questions already asked keep
+// the due instants computed when they came; new ones follow the new hours.
+void save_calendar(db::Connection& db, const Calendar& cal);
 
 // ---- Questions ----------------------------------------------------------------
 

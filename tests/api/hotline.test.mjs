@@ -479,3 +479,66 @@ test('an administrator retires a category: no longer offered for a new question,
   res = await member.call('POST', '/api/v1/questions', { category_id: child.body.id, subject: 'Encore les masques', body: 'Et pour les salariés en insertion ?' });
   assert.equal(res.status, 201, JSON.stringify(res.body));
 });
+
+test('an administrator sets the business hours: checked field by field, said in French, used for the next questions only', async () => {
+  const adminPage = await loginAs(server, 'admin');
+  // Only administrators: a member and the network's staff get 403.
+  assert.equal((await memberPage.get('/questions/horaires')).status, 403);
+  assert.equal((await networkPage.get('/questions/horaires')).status, 403);
+  let form = await (await adminPage.get('/questions/horaires')).text();
+  assert.match(text(form), /Horaires actuels : du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30\./);
+  assert.match(form, /name="d1_1_opens" value="09:00"/);
+  assert.match(form, /name="d5_2_closes" value="17:30"/);
+  assert.match(form, /name="d6_1_opens" value=""/);
+  const cat = await categoryId('Règles IAE › PASS IAE');
+  const before = (await member.call('POST', '/api/v1/questions', { category_id: cat, subject: 'Avant le changement d\'horaires', body: 'Question posée avec les horaires de la démo.' })).body;
+  assert.ok(before.id, JSON.stringify(before));
+
+  // Every mistake next to its field, what was typed kept, nothing saved.
+  const week = (spans) => {
+    const f = { _csrf: csrfOf(form) };
+    for (let d = 1; d <= 7; d++) for (let k = 1; k <= 2; k++) { f[`d${d}_${k}_opens`] = ''; f[`d${d}_${k}_closes`] = ''; }
+    return Object.assign(f, spans);
+  };
+  let res = await adminPage.post('/questions/horaires', { form: week({
+    d1_1_opens: '25:00', d1_1_closes: '12:00', d2_1_opens: '14:00', d2_1_closes: '09:00',
+    d3_1_opens: '09:00', d3_1_closes: '12:30', d3_2_opens: '12:00', d3_2_closes: '17:00', d4_1_opens: '09:00' }) });
+  assert.equal(res.status, 422);
+  let back = await res.text();
+  assert.match(text(back), /« 25:00 » n'est pas une heure \(par exemple 09:00\) — lundi, plage 1\./);
+  assert.match(text(back), /La fermeture doit suivre l'ouverture \(mardi, plage 1\)\./);
+  assert.match(text(back), /Cette plage chevauche la précédente \(mercredi, plage 2\)\./);
+  assert.match(text(back), /Indiquez l'heure de fermeture \(jeudi, plage 1\)\./);
+  assert.match(back, /name="d1_1_opens" value="25:00" aria-invalid="true"/);
+  assert.match(back, /name="d3_2_opens" value="12:00" aria-invalid="true"/);
+  assert.match(back, /name="d3_1_closes" value="12:30"/);
+  res = await adminPage.post('/questions/horaires', { form: week({}) });
+  assert.equal(res.status, 422);
+  assert.match(text(await res.text()), /Ouvrez au moins une plage horaire dans la semaine/);
+  form = await (await adminPage.get('/questions/horaires')).text();
+  assert.match(text(form), /Horaires actuels : du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30\./);
+
+  // An evening hotline every day, 19:00–20:00 (hours no default span has).
+  const evenings = {};
+  for (let d = 1; d <= 7; d++) Object.assign(evenings, { [`d${d}_1_opens`]: '19:00', [`d${d}_1_closes`]: '20:00' });
+  res = await adminPage.post('/questions/horaires', { form: week(evenings) });
+  assert.equal(res.status, 303);
+  form = await (await adminPage.get('/questions/horaires')).text();
+  assert.match(text(form), /Horaires actuels : du lundi au dimanche : 19 h – 20 h\./);
+  assert.match(text(form), /Les horaires sont enregistrés/);
+  assert.match(text(await (await adminPage.get('/questions/categories')).text()), /du lundi au dimanche : 19 h – 20 h/);
+  // A question asked now is due in those hours (Paris time); the one asked before keeps its due instant.
+  const after = (await member.call('POST', '/api/v1/questions', { category_id: cat, subject: 'Après le changement d\'horaires', body: 'Question posée avec les horaires du soir.' })).body;
+  assert.ok(after.id, JSON.stringify(after));
+  const paris = (iso) => new Date(iso).toLocaleTimeString('fr-FR', { timeZone: 'Europe/Paris', hour: '2-digit', minute: '2-digit' });
+  for (const due of [after.first_response_due, after.resolution_due])
+    assert.ok(paris(due) >= '19:00' && paris(due) <= '20:00', `${due} is ${paris(due)} in Paris`);
+  assert.equal((await member.call('GET', `/api/v1/questions/${before.id}`)).body.first_response_due, before.first_response_due);
+
+  // Back to the demo's hours for whatever runs next.
+  const demo = {};
+  for (let d = 1; d <= 5; d++) Object.assign(demo, { [`d${d}_1_opens`]: '09:00', [`d${d}_1_closes`]: '12:30', [`d${d}_2_opens`]: '13:30', [`d${d}_2_closes`]: '17:30' });
+  res = await adminPage.post('/questions/horaires', { form: week(demo) });
+  assert.equal(res.status, 303);
+  assert.match(text(await (await adminPage.get('/questions/horaires')).text()), /Horaires actuels : du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30\./);
+});

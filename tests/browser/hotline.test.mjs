@@ -107,3 +107,36 @@ test('staff pages pass axe: the report with its charts, the FAQ, a draft from a 
   assert.match(await page.locator('#categories').textContent(), /Paie › Chômage partiel/);
   assert.deepEqual(errors, []);
 });
+
+test('an administrator opens the hotline on Saturday mornings from the category page, a half-filled span explained', async () => {
+  const page = await (await rig.newContext()).newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await login(rig, page, 'admin');
+  await visit(rig, page, '/questions/categories');
+  assert.match(await page.locator('main').textContent(), /du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30/);
+  await page.getByRole('link', { name: 'Modifier les horaires' }).click();
+  await page.waitForURL(/\/questions\/horaires$/);
+  assert.equal(await page.getByLabel('lundi, plage 2, fermeture', { exact: true }).inputValue(), '17:30');
+  await accessible(page, 'business hours');
+  // Saturday 9:00–12:00, and a Sunday opening without its closing time.
+  await page.getByLabel('samedi, plage 1, ouverture', { exact: true }).fill('09:00');
+  await page.getByLabel('samedi, plage 1, fermeture', { exact: true }).fill('12:00');
+  await page.getByLabel('dimanche, plage 1, ouverture', { exact: true }).fill('10:00');
+  await page.getByRole('button', { name: 'Enregistrer les horaires' }).click();
+  await page.waitForLoadState();
+  assert.match(await page.locator('#e-d7_1_closes').textContent(), /Indiquez l'heure de fermeture \(dimanche, plage 1\)\./);
+  assert.equal(await page.getByLabel('samedi, plage 1, fermeture', { exact: true }).inputValue(), '12:00', 'what was typed is kept');
+  await accessible(page, 'business hours with an error');
+  await page.getByLabel('dimanche, plage 1, ouverture', { exact: true }).fill('');
+  await Promise.all([page.waitForURL(/\/questions\/horaires$/),
+    page.getByRole('button', { name: 'Enregistrer les horaires' }).click()]);
+  assert.match(await page.locator('main').textContent(),
+    /Horaires actuels : du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30 ; samedi : 9 h – 12 h\./);
+  // Back to the demo's week.
+  await page.getByLabel('samedi, plage 1, ouverture', { exact: true }).fill('');
+  await page.getByLabel('samedi, plage 1, fermeture', { exact: true }).fill('');
+  await Promise.all([page.waitForURL(/\/questions\/horaires$/),
+    page.getByRole('button', { name: 'Enregistrer les horaires' }).click()]);
+  assert.match(await page.locator('main').textContent(), /Horaires actuels : du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30\./);
+  assert.deepEqual(errors, []);
+});

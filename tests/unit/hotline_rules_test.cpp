@@ -215,4 +215,58 @@ TEST(HotlineFaq, AnonymisedDraftCarriesNoNames) {
   EXPECT_EQ(anonymise("Nettoyage Solidaire Paris à Paris", {"Nettoyage Solidaire Paris"}), "[…] à […]");
 }
 }  // namespace
+// The business-hours form: times as typed in France, the week said in words,
+// every mistake named with its day and span.
+TEST(HotlineCalendar, BusinessHoursAreTypedCheckedAndSaidInFrench) {
+  EXPECT_EQ(parse_clock("9:00"), 540);
+  EXPECT_EQ(parse_clock("09:30"), 570);
+  EXPECT_EQ(parse_clock("9h30"), 570);
+  EXPECT_EQ(parse_clock("9 h"), 540);
+  EXPECT_EQ(parse_clock("24:00"), 1440);
+  for (const char* bad : {"", "25:00", "9:5", "9:", ":30", "24:30", "neuf heures", "9:00:00", "123:00"})
+    EXPECT_FALSE(parse_clock(bad).has_value()) << bad;
+  EXPECT_EQ(clock_value(570), "09:30");
+  EXPECT_EQ(clock_label(570), "9 h 30");
+  EXPECT_EQ(clock_label(1020), "17 h");
+
+  EXPECT_EQ(describe_calendar(default_calendar()),
+            "du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30");
+  Calendar week{{{1, 540, 1020}, {2, 540, 1020}, {4, 540, 720}, {6, 600, 720}, {7, 600, 720}}};
+  EXPECT_EQ(describe_calendar(week),
+            "lundi et mardi : 9 h – 17 h ; jeudi : 9 h – 12 h ; samedi et dimanche : 10 h – 12 h");
+  EXPECT_EQ(describe_calendar(Calendar{}), "aucune plage horaire");
+
+  WeekInput typed(7, std::vector<SpanInput>(kSpansPerDay));
+  typed[0][0] = {"09:00", "12:30"};
+  typed[0][1] = {"13:30", "17:30"};
+  typed[5][0] = {" 9h ", "12h"};
+  Calendar out;
+  EXPECT_TRUE(validate_calendar(typed, out).empty());
+  ASSERT_EQ(out.spans.size(), 3u);
+  EXPECT_EQ(out.spans[2].weekday, 6);
+  EXPECT_EQ(out.spans[2].opens, 540);
+  EXPECT_EQ(out.spans[2].closes, 720);
+
+  typed[1][0] = {"25:00", "12:00"};  // not a time
+  typed[2][0] = {"14:00", "09:00"};  // closes before it opens
+  typed[3][0] = {"09:00", "12:30"};
+  typed[3][1] = {"12:00", "17:00"};  // overlaps the morning
+  typed[4][0] = {"09:00", ""};       // half a span
+  auto errors = validate_calendar(typed, out);
+  ASSERT_EQ(errors.size(), 4u);
+  EXPECT_EQ(errors[0].field, "d2_1_opens");
+  EXPECT_EQ(errors[0].message, "« 25:00 » n'est pas une heure (par exemple 09:00) — mardi, plage 1.");
+  EXPECT_EQ(errors[1].field, "d3_1_closes");
+  EXPECT_EQ(errors[1].message, "La fermeture doit suivre l'ouverture (mercredi, plage 1).");
+  EXPECT_EQ(errors[2].field, "d4_2_opens");
+  EXPECT_EQ(errors[2].message, "Cette plage chevauche la précédente (jeudi, plage 2).");
+  EXPECT_EQ(errors[3].field, "d5_1_closes");
+  EXPECT_EQ(errors[3].message, "Indiquez l'heure de fermeture (vendredi, plage 1).");
+
+  WeekInput empty(7, std::vector<SpanInput>(kSpansPerDay));
+  errors = validate_calendar(empty, out);
+  ASSERT_EQ(errors.size(), 1u);
+  EXPECT_EQ(errors[0].field, "hours");
+}
+
 }  // namespace passerelle::hotline
