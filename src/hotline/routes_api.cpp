@@ -1,7 +1,8 @@
 // API of the hotline: /api/v1/questions (list by keyset, create, read with its
 // thread, replies, notes, transitions, assignment, rating, attachments),
 // /api/v1/faq (list and search, suggestions, create and publish by staff),
-// /api/v1/hotline/categories and /api/v1/hotline/report. Staff (admin,
+// /api/v1/hotline/categories, /api/v1/hotline/business-hours and
+// /api/v1/hotline/report. Staff (admin,
 // network) handle their subtrees' questions; members only their
 // organisations' (another's: 404); internal notes never reach a member.
 #include <fmt/format.h>
@@ -281,6 +282,65 @@ json::object category_json(const Category& c) {
           {"offered", c.offered}};
 }
 
+json::object business_hours_json(const Calendar& cal) {
+  json::array spans;
+  for (auto& s : cal.spans)
+    spans.push_back(json::object{{"weekday", s.weekday},
+                                 {"day", std::string(weekday_name(s.weekday))},
+                                 {"opens", clock_value(s.opens)},
+                                 {"closes", clock_value(s.closes)}});
+  return {{"spans", std::move(spans)}, {"description", describe_calendar(cal)}};
+}
+
+// PUT: {"spans": [{"weekday": 1, "opens": "09:00", "closes": "12:30"}, …]}, a
+// day's spans in the order of the day. Errors name the span: "spans[2].closes".
+http::Response business_hours_api(Ctx& ctx) {
+  auto body = ctx.json_body();
+  web::Errors errors;
+  WeekInput week(7);
+  std::vector<std::pair<std::string, std::string>> renames;  // d{wd}_{k}_ → spans[i].
+  const auto* spans = body.if_contains("spans");
+  if (!spans || !spans->is_array()) {
+    errors.push_back({"spans", "Donnez la liste des plages horaires (spans)."});
+  } else {
+    std::size_t i = 0;
+    for (const auto& item : spans->as_array()) {
+      const auto at = fmt::format("spans[{}]", i++);
+      if (!item.is_object()) {
+        errors.push_back({at, "Chaque plage est un objet {weekday, opens, closes}."});
+        continue;
+      }
+      const auto& o = item.as_object();
+      const auto* wd = o.if_contains("weekday");
+      if (!wd || !wd->is_int64() || wd->as_int64() < 1 || wd->as_int64() > 7) {
+        errors.push_back({at + ".weekday", "Le jour est un nombre de 1 (lundi) à 7 (dimanche)."});
+        continue;
+      }
+      auto text_of = [&](const char* name) {
+        const auto* v = o.if_contains(name);
+        return v && v->is_string() ? std::string(v->as_string()) : std::string();
+      };
+      auto& day = week[wd->as_int64() - 1];
+      day.push_back({text_of("opens"), text_of("closes")});
+      renames.emplace_back(fmt::format("d{}_{}_", wd->as_int64(), day.size()), at + ".");
+    }
+  }
+  Calendar cal;
+  if (errors.empty()) {
+    errors = validate_calendar(week, cal);
+    for (auto& e : errors)
+      for (auto& [from, to] : renames)
+        if (e.field.starts_with(from)) e.field = to + e.field.substr(from.size());
+    if (!errors.empty() && errors[0].field == "hours") errors[0].field = "spans";
+  }
+  if (!errors.empty()) return web::validation_problem(errors);
+  db::Transaction tx(ctx.db());
+  save_calendar(ctx.db(), cal);
+  audit::record(ctx.db(), ctx.user().id, "update", "hotline_business_hours", 0, describe_calendar(cal));
+  tx.commit();
+  return json_response(business_hours_json(load_calendar(ctx.db())));
+}
+
 http::Response category_create_api(Ctx& ctx) {
   auto body = ctx.json_body();
   web::Errors errors;
@@ -376,6 +436,10 @@ void register_api_routes(web::App& app) {
   });
   app.route("POST", "/api/v1/hotline/categories", web::Access::roles_in({"admin"}),
             [](Ctx& ctx) { return category_create_api(ctx); });
+  app.route("GET", "/api/v1/hotline/business-hours", readers,
+            [](Ctx& ctx) { return json_response(business_hours_json(load_calendar(ctx.db()))); });
+  app.route("PUT", "/api/v1/hotline/business-hours", web::Access::roles_in({"admin"}),
+            [](Ctx& ctx) { return business_hours_api(ctx); });
   app.route("GET", "/api/v1/hotline/report", staff, [](Ctx& ctx) { return report_api(ctx); });
 }
 

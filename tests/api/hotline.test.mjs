@@ -309,7 +309,8 @@ test('the OpenAPI document describes every hotline route, its references resolve
     ['post', '/api/v1/questions/{id}/rating'], ['post', '/api/v1/questions/{id}/attachments'],
     ['get', '/api/v1/questions/{id}/attachments/{attachment_id}'], ['get', '/api/v1/faq'], ['post', '/api/v1/faq'],
     ['get', '/api/v1/faq/suggestions'], ['get', '/api/v1/faq/{id}'], ['post', '/api/v1/faq/{id}/publish'],
-    ['get', '/api/v1/hotline/categories'], ['post', '/api/v1/hotline/categories'], ['get', '/api/v1/hotline/report']])
+    ['get', '/api/v1/hotline/categories'], ['post', '/api/v1/hotline/categories'], ['get', '/api/v1/hotline/report'],
+    ['get', '/api/v1/hotline/business-hours'], ['put', '/api/v1/hotline/business-hours']])
     assert.ok(doc.paths[p]?.[m], `${m} ${p}`);
   const refs = JSON.stringify(doc).match(/"\$ref":"#\/components\/[^"]+"/g);
   for (const r of new Set(refs)) {
@@ -541,4 +542,38 @@ test('an administrator sets the business hours: checked field by field, said in 
   res = await adminPage.post('/questions/horaires', { form: week(demo) });
   assert.equal(res.status, 303);
   assert.match(text(await (await adminPage.get('/questions/horaires')).text()), /Horaires actuels : du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30\./);
+});
+
+test('the business hours through the API: read by all, replaced by an administrator, problem+json naming the span', async () => {
+  let res = await member.call('GET', '/api/v1/hotline/business-hours');
+  assert.equal(res.status, 200);
+  assert.equal(res.body.description, 'du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30');
+  assert.deepEqual(res.body.spans[0], { weekday: 1, day: 'lundi', opens: '09:00', closes: '12:30' });
+  assert.equal(res.body.spans.length, 10);
+  const demo = res.body.spans.map(({ weekday, opens, closes }) => ({ weekday, opens, closes }));
+  // Only an administrator replaces them.
+  res = await member.call('PUT', '/api/v1/hotline/business-hours', { spans: [{ weekday: 6, opens: '09:00', closes: '12:00' }] });
+  assert.equal(res.status, 403);
+  // Each mistake on its span, nothing saved.
+  res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [
+    { weekday: 1, opens: '09:00', closes: '12:30' }, { weekday: 1, opens: '12:00', closes: '17:00' },
+    { weekday: 2, opens: '9h', closes: '8h' }] });
+  assert.equal(res.status, 422);
+  assert.match(res.headers.get('content-type'), /application\/problem\+json/);
+  assert.deepEqual(res.body.errors.map((e) => e.field), ['spans[1].opens', 'spans[2].closes']);
+  assert.equal(res.body.errors[0].message, 'Cette plage chevauche la précédente (lundi, plage 2).');
+  res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [{ weekday: 8, opens: '09:00', closes: '12:00' }] });
+  assert.equal(res.status, 422);
+  assert.equal(res.body.errors[0].field, 'spans[0].weekday');
+  res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [] });
+  assert.equal(res.status, 422);
+  assert.equal(res.body.errors[0].field, 'spans');
+  assert.equal((await member.call('GET', '/api/v1/hotline/business-hours')).body.spans.length, 10);
+  // Saturday mornings added, then the demo's week again.
+  res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [...demo, { weekday: 6, opens: '09:00', closes: '12:00' }] });
+  assert.equal(res.status, 200, JSON.stringify(res.body));
+  assert.equal(res.body.description, 'du lundi au vendredi : 9 h – 12 h 30 et 13 h 30 – 17 h 30 ; samedi : 9 h – 12 h');
+  res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: demo });
+  assert.equal(res.status, 200);
+  assert.equal(res.body.spans.length, 10);
 });
