@@ -321,6 +321,10 @@ http::Response business_hours_api(Ctx& ctx) {
         return v && v->is_string() ? std::string(v->as_string()) : std::string();
       };
       auto& day = week[wd->as_int64() - 1];
+      if (day.size() >= static_cast<std::size_t>(kSpansPerDay)) {  // as many as the page shows
+        errors.push_back({at, fmt::format("Deux plages au plus par jour ({}).", weekday_name(static_cast<int>(wd->as_int64())))});
+        continue;
+      }
       day.push_back({text_of("opens"), text_of("closes")});
       renames.emplace_back(fmt::format("d{}_{}_", wd->as_int64(), day.size()), at + ".");
     }

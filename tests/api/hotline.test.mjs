@@ -565,6 +565,10 @@ test('the business hours through the API: read by all, replaced by an administra
   res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [{ weekday: 8, opens: '09:00', closes: '12:00' }] });
   assert.equal(res.status, 422);
   assert.equal(res.body.errors[0].field, 'spans[0].weekday');
+  res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [{ weekday: 2, opens: '08:00', closes: '10:00' },
+    { weekday: 2, opens: '11:00', closes: '12:00' }, { weekday: 2, opens: '14:00', closes: '16:00' }] });
+  assert.equal(res.status, 422);
+  assert.deepEqual(res.body.errors, [{ field: 'spans[2]', message: 'Deux plages au plus par jour (mardi).' }]);
   res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [] });
   assert.equal(res.status, 422);
   assert.equal(res.body.errors[0].field, 'spans');
