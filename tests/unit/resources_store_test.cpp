@@ -92,6 +92,9 @@ TEST_P(ResourceStore, EachReaderSeesWhatTheAudienceAllows) {
   f.q = "grafie";
   EXPECT_EQ(ids(member_pdl, f), (std::set<std::int64_t>{pub, members}));
   EXPECT_EQ(ids(anonymous, f), (std::set<std::int64_t>{pub}));
+  EXPECT_EQ(ids(staff_idf, f), (std::set<std::int64_t>{pub, members, region_idf, staff_only, fed_staff, draft}));
+  EXPECT_EQ(ids(staff_pdl, f), (std::set<std::int64_t>{pub, members, region_idf, fed_staff}));
+  EXPECT_EQ(ids(staff_fed, f), (std::set<std::int64_t>{pub, members, region_idf, staff_only, fed_staff, draft}));
   EXPECT_FALSE(get_resource(conn(), member_idf, staff_only));
   EXPECT_FALSE(get_resource(conn(), member_idf, draft));
   EXPECT_FALSE(get_resource(conn(), anonymous, members));
@@ -177,6 +180,40 @@ TEST_P(ResourceStore, KeysetPagesNeitherSkipNorRepeat) {
     }
     EXPECT_EQ(seen, all) << "q=" << q;
   }
+}
+
+// Staff search the whole word index, then read the resources in rank order,
+// each checked by the table's rule: 60 staff-only notes of another delegation
+// rank first, and a page of 3 still holds 3 resources the reader may read,
+// none skipped nor repeated from one page to the next.
+TEST_P(ResourceStore, StaffSearchPagesPassOverWhatTheyMayNotRead) {
+  std::set<std::int64_t> hidden, visible;
+  for (int i = 0; i < 60; ++i)
+    hidden.insert(add("Note interne chantier " + std::to_string(i), "staff", idf, true, "2020-03-31",
+                      "chantier chantier chantier"));
+  for (int i = 0; i < 7; ++i) visible.insert(add("Fiche chantier " + std::to_string(i), "public", idf));
+  ResourceFilter f;
+  f.q = "chantier";
+  f.limit = 3;
+  std::set<std::int64_t> seen;
+  for (int page = 0; page < 10; ++page) {
+    auto items = list_resources(conn(), staff_pdl, f);
+    for (auto& r : items) EXPECT_TRUE(seen.insert(r.id).second) << "repeated " << r.id;
+    if (static_cast<int>(items.size()) < f.limit) break;
+    EXPECT_EQ(items.size(), 3u);
+    f.after = cursor_of(items.back(), true);
+  }
+  EXPECT_EQ(seen, visible);
+  ResourceFilter all;
+  all.q = "chantier";
+  auto mine = ids(staff_idf, all);
+  EXPECT_EQ(mine.size(), 67u);
+  ResourceFilter top;
+  top.q = "chantier";
+  top.limit = 3;
+  auto first = list_resources(conn(), staff_idf, top);
+  ASSERT_EQ(first.size(), 3u);
+  EXPECT_TRUE(hidden.count(first[0].id)) << "their own delegation's notes rank first";
 }
 
 TEST_P(ResourceStore, FilesAreStoredAndSearchable) {
