@@ -572,6 +572,21 @@ test('the business hours through the API: read by all, replaced by an administra
   res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [] });
   assert.equal(res.status, 422);
   assert.equal(res.body.errors[0].field, 'spans');
+  res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: 'lundi 9 h' });
+  assert.equal(res.status, 422);
+  assert.deepEqual(res.body.errors, [{ field: 'spans', message: 'Donnez la liste des plages horaires (spans).' }]);
+  res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [{ weekday: 3, opens: '', closes: '' }, 'mardi'] });
+  assert.equal(res.status, 422);
+  assert.deepEqual(res.body.errors.map((e) => e.field), ['spans[1]']);
+  // A broken JSON body and a 50 MB one: problem+json, nothing saved, the server goes on.
+  let raw = await admin.request('PUT', '/api/v1/hotline/business-hours', { body: '{"spans": [', headers: { 'content-type': 'application/json' } });
+  assert.equal(raw.status, 400);
+  assert.equal(raw.headers.get('content-type'), 'application/problem+json');
+  assert.equal((await raw.json()).detail, 'Le corps de la requête doit être un objet JSON valide.');
+  raw = await fetch(server.url + '/api/v1/hotline/business-hours', { method: 'PUT', body: Buffer.alloc(50 * 1024 * 1024, 'a'),
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' } });
+  assert.equal(raw.status, 413);
+  assert.equal((await raw.json()).title, 'Requête trop volumineuse');
   assert.equal((await member.call('GET', '/api/v1/hotline/business-hours')).body.spans.length, 10);
   // Saturday mornings added, then the demo's week again.
   res = await admin.call('PUT', '/api/v1/hotline/business-hours', { spans: [...demo, { weekday: 6, opens: '09:00', closes: '12:00' }] });
