@@ -575,26 +575,40 @@ constexpr std::size_t kListedOrganisations = 200;
 // PostgreSQL's generic plan scan every pathway of the country. SQLite keeps the
 // join: its seeks are cheap, and the semi-join's temporary index cost it 5 ms on
 // a PLIE's dashboard.
+// The scope's organisations when dashboard_base lists them (see there), read once
+// per dashboard: `listed` false otherwise.
+struct ScopeOrganisations {
+  bool listed = false;
+  std::vector<std::int64_t> ids;
+};
+
+ScopeOrganisations scope_organisations(db::Connection& db, const Scope& scope, const DashboardFilter& f, bool whole) {
+  ScopeOrganisations out;
+  if (whole || !(f.programme_id || f.referent_id) || db.engine() != db::Engine::postgres) return out;
+  db::Params params;
+  auto condition = scope_sql(scope, params) + organisation_filter(db, f, params);
+  params.emplace_back(static_cast<std::int64_t>(kListedOrganisations + 1));
+  auto orgs = db.query("SELECT o.id FROM organisations o WHERE " + condition + " ORDER BY o.id LIMIT ?", params);
+  if (orgs.rows.size() > kListedOrganisations) return out;
+  out.listed = true;
+  for (auto& row : orgs.rows) out.ids.push_back(row.integer(0));
+  return out;
+}
+
 std::string dashboard_base(db::Connection& db, const Scope& scope, const DashboardFilter& f, db::Params& params,
-                           bool whole = false) {
+                           bool whole = false, const ScopeOrganisations* known = nullptr) {
   if (whole) return " FROM enrolments e WHERE 1 = 1" + enrolment_filters(f, params);
-  if ((f.programme_id || f.referent_id) && db.engine() == db::Engine::postgres) {
-    db::Params org_params;
-    auto condition = scope_sql(scope, org_params) + organisation_filter(db, f, org_params);
-    org_params.emplace_back(static_cast<std::int64_t>(kListedOrganisations + 1));
-    auto orgs =
-        db.query("SELECT o.id FROM organisations o WHERE " + condition + " ORDER BY o.id LIMIT ?", org_params);
-    if (orgs.rows.size() <= kListedOrganisations) {
-      std::vector<std::int64_t> ids;
-      for (auto& row : orgs.rows) ids.push_back(row.integer(0));
-      // OFFSET 0 keeps the generic plan from turning the semi-join back into one
-      // seek per pathway (its estimate of a filtered programme's pathways is a
-      // handful).
-      std::string sql = " FROM enrolments e WHERE e.participant_id IN (SELECT p.id FROM participants p WHERE "
-                        "p.organisation_id IN (" +
-                        in_list(ids, params) + ") OFFSET 0)";
-      return sql + enrolment_filters(f, params);
-    }
+  ScopeOrganisations read;
+  if (!known) read = scope_organisations(db, scope, f, whole);
+  const auto& orgs = known ? *known : read;
+  if (orgs.listed) {
+    // OFFSET 0 keeps the generic plan from turning the semi-join back into one
+    // seek per pathway (its estimate of a filtered programme's pathways is a
+    // handful).
+    std::string sql = " FROM enrolments e WHERE e.participant_id IN (SELECT p.id FROM participants p WHERE "
+                      "p.organisation_id IN (" +
+                      in_list(orgs.ids, params) + ") OFFSET 0)";
+    return sql + enrolment_filters(f, params);
   }
   std::string sql = " FROM enrolments e JOIN participants p ON p.id = e.participant_id JOIN organisations o "
                     "ON o.id = p.organisation_id WHERE " +
@@ -1777,7 +1791,7 @@ namespace {
 // overlaps the period, grouped per person by the caller (pid, followed on `to`,
 // entries, exits, positive exits, unreachable on `to`).
 std::string people_of_period(db::Connection& db, const Scope& scope, const DashboardFilter& f, bool whole,
-                             db::Params& params) {
+                             const ScopeOrganisations& orgs, db::Params& params) {
   const std::string from = format_date(f.from), to = format_date(f.to);
   const std::string followed = "e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date > ?)";
   // Placeholders in order: followed (to, to), from, to, to, positive codes, followed (to, to), to, base…, to, from.
@@ -1792,7 +1806,7 @@ std::string people_of_period(db::Connection& db, const Scope& scope, const Dashb
       "COUNT(CASE WHEN e.exit_date <= ? AND e.exit_outcome IN ({1}) THEN 1 END) AS positive, "
       "MAX(CASE WHEN {0} AND e.status = 'active' AND e.unreachable_on <= ? THEN 1 ELSE 0 END) AS unreachable",
       followed, positive);
-  sql += dashboard_base(db, scope, f, params, whole);
+  sql += dashboard_base(db, scope, f, params, whole, &orgs);
   sql += " AND e.entry_date <= ? AND (e.exit_date IS NULL OR e.exit_date >= ?)";
   params.insert(params.end(), {db::Value(to), db::Value(from)});
   return sql;
@@ -1817,8 +1831,9 @@ DashboardCounts counts_from(const db::Row& row, std::int64_t& entries, std::int6
 
 // The dashboard's figures that are sums over the people in scope (all but the
 // difficulties), for the people whose id is `part` modulo `parts`.
-DashboardCounts person_counts(db::Connection& db, const Scope& scope, const DashboardFilter& f, bool whole, int part,
-                              int parts, std::int64_t& entries, std::int64_t& unreachable) {
+DashboardCounts person_counts(db::Connection& db, const Scope& scope, const DashboardFilter& f, bool whole,
+                              const ScopeOrganisations& orgs, int part, int parts, std::int64_t& entries,
+                              std::int64_t& unreachable) {
   const std::string to = format_date(f.to);
   const std::string lo = paris_day_start_utc(f.from), hi = paris_day_start_utc(add_days(f.to, 1));
   // One pass over the scope's enrolments that overlap the period, one row per
@@ -1828,7 +1843,7 @@ DashboardCounts person_counts(db::Connection& db, const Scope& scope, const Dash
   // Driven by the people in scope, the cost grows with the scope, not with the
   // country's interactions.
   db::Params params;
-  auto sql = people_of_period(db, scope, f, whole, params);
+  auto sql = people_of_period(db, scope, f, whole, orgs, params);
   if (parts > 1) {
     // Runs of 64 consecutive ids alternate between the parts: a plain
     // `id % parts` put a whole PLIE in one part when its people's ids share a
@@ -2049,6 +2064,7 @@ Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilte
       if (db.query(sql, params).rows.at(0).integer(0) >= kScanFromPeople) path = DashboardPath::period_scan;
     }
   }
+  const auto orgs = scope_organisations(db, scope, f, whole);  // read once, used by every statement below
   // People followed on the end date per kind of difficulty identified by then,
   // for the people whose id is `part` modulo `parts` (in runs of 64, as
   // person_counts): the parts are disjoint sets of people, so their counts add up.
@@ -2063,10 +2079,10 @@ Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilte
                                   "WHERE d.identified_on <= ?") +
                       (f.include_sensitive ? "" : " AND d.sensitive = 0");
     if (path == DashboardPath::period_scan) {
-      sql += " AND EXISTS (SELECT 1" + dashboard_base(c, scope, f, params, whole);
+      sql += " AND EXISTS (SELECT 1" + dashboard_base(c, scope, f, params, whole, &orgs);
       sql += " AND e.participant_id = d.participant_id AND " + followed;
     } else {
-      sql += " AND d.participant_id IN (SELECT e.participant_id" + dashboard_base(c, scope, f, params, whole);
+      sql += " AND d.participant_id IN (SELECT e.participant_id" + dashboard_base(c, scope, f, params, whole, &orgs);
       sql += " AND " + followed;
     }
     params.insert(params.end(), {db::Value(to), db::Value(to)});
@@ -2084,7 +2100,7 @@ Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilte
     d.counts = person_counts_scan(db, helper, scope, f, whole, d.entries, d.unreachable);
     by_kind = difficulties(db, 0, 1);
   } else if (!helper) {
-    d.counts = person_counts(db, scope, f, whole, 0, 1, d.entries, d.unreachable);
+    d.counts = person_counts(db, scope, f, whole, orgs, 0, 1, d.entries, d.unreachable);
     by_kind = difficulties(db, 0, 1);
   } else {
     // Half of the people on the helper connection, on another thread: every figure
@@ -2092,11 +2108,11 @@ Dashboard dashboard(db::Connection& db, const Scope& scope, const DashboardFilte
     std::int64_t entries = 0, unreachable = 0;
     std::map<std::string, std::int64_t> other_kinds;
     auto other = std::async(std::launch::async, [&] {
-      auto counts = person_counts(*helper, scope, f, whole, 1, 2, entries, unreachable);
+      auto counts = person_counts(*helper, scope, f, whole, orgs, 1, 2, entries, unreachable);
       other_kinds = difficulties(*helper, 1, 2);
       return counts;
     });
-    d.counts = person_counts(db, scope, f, whole, 0, 2, d.entries, d.unreachable);
+    d.counts = person_counts(db, scope, f, whole, orgs, 0, 2, d.entries, d.unreachable);
     by_kind = difficulties(db, 0, 2);
     add_counts(d.counts, other.get());
     d.entries += entries;

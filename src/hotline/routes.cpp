@@ -400,7 +400,8 @@ WeekInput week_of_calendar(const Calendar& cal) {
   return week;
 }
 
-http::Response hours_page(Ctx& ctx, const WeekInput& typed, const web::Errors& errors, int status) {
+http::Response hours_page(Ctx& ctx, const WeekInput& typed, const Calendar& saved, const web::Errors& errors,
+                          int status) {
   json::array days;
   for (int wd = 1; wd <= 7; ++wd) {
     json::array spans;
@@ -423,7 +424,7 @@ http::Response hours_page(Ctx& ctx, const WeekInput& typed, const web::Errors& e
   }
   json::object data{{"title", "Horaires de la hotline"},
                     {"days", std::move(days)},
-                    {"current", describe_calendar(load_calendar(ctx.db()))}};
+                    {"current", describe_calendar(saved)}};
   put_errors(data, errors);
   return web::page(ctx, "hotline/hours", std::move(data), status);
 }
@@ -436,7 +437,7 @@ http::Response save_hours(Ctx& ctx) {
                               ctx.form(fmt::format("d{}_{}_closes", wd, k))};
   Calendar cal;
   auto errors = validate_calendar(typed, cal);
-  if (!errors.empty()) return hours_page(ctx, typed, errors, 422);
+  if (!errors.empty()) return hours_page(ctx, typed, load_calendar(ctx.db()), errors, 422);
   db::Transaction tx(ctx.db());
   save_calendar(ctx.db(), cal);
   audit::record(ctx.db(), ctx.user().id, "update", "hotline_business_hours", 0, describe_calendar(cal),
@@ -649,8 +650,10 @@ void register_routes(web::App& app) {
   });
   app.route("POST", "/questions/categories/{id}", admins(),
             [](Ctx& ctx) { return save_category(ctx, web::path_id(ctx)); });
-  app.route("GET", "/questions/horaires", admins(),
-            [](Ctx& ctx) { return hours_page(ctx, week_of_calendar(load_calendar(ctx.db())), {}, 200); });
+  app.route("GET", "/questions/horaires", admins(), [](Ctx& ctx) {
+    auto saved = load_calendar(ctx.db());
+    return hours_page(ctx, week_of_calendar(saved), saved, {}, 200);
+  });
   app.route("POST", "/questions/horaires", admins(), [](Ctx& ctx) { return save_hours(ctx); });
 
   app.route("GET", "/questions/{id}", readers(),
