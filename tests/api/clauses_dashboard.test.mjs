@@ -191,7 +191,8 @@ test('bad dates on the page are reported in French next to their field; the defa
   assert.match(html, /id="e-du">Cette date n'est pas valide/);
   assert.match(html, /id="e-au">Cette date n'est pas valide/);
   assert.match(html, /aria-invalid="true"/);
-  const today = new Date().toISOString().slice(0, 10).split('-').reverse().join('/');
+  // Today in Paris, as the server counts days (UTC is a day behind from 22:00 or 23:00 UTC).
+  const today = new Intl.DateTimeFormat('fr-FR', { timeZone: 'Europe/Paris', day: '2-digit', month: '2-digit', year: 'numeric' }).format(new Date());
   assert.match(text(html), new RegExp(`au ${today}`));
   const reversed = await (await facilitatorPage.get('/marches/tableau-de-bord?du=2031-06-01&au=2031-05-01')).text();
   assert.match(unescape(reversed), /La fin de la période ne peut pas précéder son début/);
