@@ -34,6 +34,7 @@
 #include "clauses/routes.hpp"
 #include "clauses/store.hpp"
 #include "employment/demo.hpp"
+#include "employment/store.hpp"
 #include "employment/routes.hpp"
 #include "events/demo.hpp"
 #include "events/mail.hpp"
@@ -151,7 +152,8 @@ int cmd_migrate() {
   for (auto& name : applied) std::cout << "Migration appliquée : " << name << "\n";
   {
     auto lease = database->acquire();
-    if (auto n = network::rebuild_search_words(*lease, true) + followup::rebuild_participant_words(*lease, true))
+    if (auto n = network::rebuild_search_words(*lease, true) + followup::rebuild_participant_words(*lease, true) +
+                 employment::rebuild_profile_search(*lease, true))
       std::cout << "Index de recherche reconstruit : " << n << " fiches.\n";
     clauses::ensure_builtin_rule_sets(*lease);
   }
@@ -197,6 +199,7 @@ int cmd_serve() {
     auto lease = database->acquire();
     network::rebuild_search_words(*lease, true);
     followup::rebuild_participant_words(*lease, true);
+    employment::rebuild_profile_search(*lease, true);
     clauses::ensure_builtin_rule_sets(*lease);
     // The daily pass of membership statuses, once at start (and by `memberships refresh`).
     if (auto n = network::refresh_membership_statuses(*lease, network::membership_today()))

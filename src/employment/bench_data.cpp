@@ -13,6 +13,7 @@
 #include "core/web/words.hpp"
 #include "employment/demo.hpp"
 #include "employment/rules.hpp"
+#include "employment/store.hpp"
 
 namespace passerelle::employment {
 namespace {
@@ -81,8 +82,6 @@ void load_bench_data(db::Connection& db, std::int64_t profiles, std::ostream& ou
   const auto mde = r.rows[0].integer(0);
   const auto at = auth::now_utc();
   Batch trades(db, "INSERT INTO cv_profile_trades (profile_id, rome_code) VALUES ", 2);
-  Batch words(db, "INSERT INTO cv_profile_words (word, profile_id) VALUES ", 2);
-  Batch trade_words(db, "INSERT INTO cv_profile_trade_words (word, profile_id) VALUES ", 2);
   const std::int64_t per_insert = 200;
   for (std::int64_t done = 0; done < profiles;) {
     db::Transaction tx(db);
@@ -92,7 +91,6 @@ void load_bench_data(db::Connection& db, std::int64_t profiles, std::ostream& ou
         "driving_licence, vehicle, radius_km, consent, consent_date, search_text, trade_text, created_at, updated_at) "
         "VALUES ";
     db::Params params;
-    std::vector<ProfileInput> inputs;
     std::vector<std::vector<const BenchTrade*>> chosen;
     for (std::int64_t k = 0; k < n; ++k) {
       const auto i = done + k;
@@ -120,24 +118,18 @@ void load_bench_data(db::Connection& db, std::int64_t profiles, std::ostream& ou
                           i % 10 != 9 ? db::Value("2020-01-15") : db::Value(nullptr), db::Value(search),
                           db::Value(trade_text), db::Value(at), db::Value(at)})
         params.push_back(std::move(v));
-      inputs.push_back(std::move(in));
       chosen.push_back(std::move(t));
     }
     sql += " RETURNING id";
     auto ids = db.query(sql, params);
+    std::vector<std::int64_t> new_ids;
     for (std::size_t k = 0; k < ids.rows.size(); ++k) {
       const auto id = ids.rows[k].integer(0);
-      std::vector<std::string> labels;
-      for (auto* x : chosen[k]) {
-        trades.add({id, x->code});
-        labels.push_back(x->label);
-      }
-      for (auto& w : web::split_words(profile_search_text(inputs[k], labels))) words.add({w, id});
-      for (auto& w : web::split_words(profile_trade_text(inputs[k].target_trades, labels))) trade_words.add({w, id});
+      for (auto* x : chosen[k]) trades.add({id, x->code});
+      new_ids.push_back(id);
     }
     trades.flush();
-    words.flush();
-    trade_words.flush();
+    index_profiles(db, new_ids);
     tx.commit();
     done += n;
   }

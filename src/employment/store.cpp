@@ -293,9 +293,13 @@ constexpr const char* kProfileColumns =
     "p.available_from, p.consent_date, p.recommended_contact, p.notes, COALESCE(cf.filename, ''), "
     "COALESCE(cf.sha256, ''), COALESCE(cf.size, 0), p.created_at, p.updated_at";
 
-void write_profile_words(db::Connection& db, std::int64_t id, const std::string& search, const std::string& trades) {
-  web::store_words(db, "cv_profile_words", "profile_id", id, search);
-  web::store_words(db, "cv_profile_trade_words", "profile_id", id, trades);
+std::string id_list(const std::vector<std::int64_t>& ids, db::Params& params) {
+  std::string sql;
+  for (auto id : ids) {
+    sql += sql.empty() ? "?" : ", ?";
+    params.emplace_back(id);
+  }
+  return sql.empty() ? "NULL" : sql;
 }
 
 // A profile may name a participant only when that person is followed inside the
@@ -340,7 +344,7 @@ std::expected<std::int64_t, web::Errors> create_profile(db::Connection& db, std:
        profile_search_text(in, labels), profile_trade_text(trades, labels), user_id, at, at});
   auto id = r.rows.at(0).integer(0);
   write_trades(db, id, trades);
-  write_profile_words(db, id, profile_search_text(in, labels), profile_trade_text(trades, labels));
+  index_profiles(db, {id});
   return id;
 }
 
@@ -365,7 +369,7 @@ std::expected<void, web::Errors> update_profile(db::Connection& db, std::int64_t
        v->recommended_by_id, in.recommended_contact, in.notes, profile_search_text(in, labels),
        profile_trade_text(trades, labels), now(), id});
   write_trades(db, id, trades);
-  write_profile_words(db, id, profile_search_text(in, labels), profile_trade_text(trades, labels));
+  index_profiles(db, {id});
   return {};
 }
 
@@ -414,23 +418,12 @@ std::optional<Profile> get_profile(db::Connection& db, const Viewer& viewer, std
   return p;
 }
 
-ProfilePage search_profiles(db::Connection& db, const Viewer& viewer, const ProfileFilter& f) {
-  // The rank: how many words of the profile's trades begin with a query word
-  // (a "cuisine" search puts cooks before a cleaner who cooks at home).
-  db::Params rank_params;
-  std::string rank = "0";
-  auto words = web::split_words(f.q, 8);
-  if (!words.empty()) {
-    rank = "(SELECT COUNT(*) FROM cv_profile_trade_words tw WHERE tw.profile_id = p.id AND (";
-    for (std::size_t i = 0; i < words.size(); ++i) {
-      rank += i ? " OR tw.word LIKE ?" : "tw.word LIKE ?";
-      rank_params.emplace_back(words[i] + "%");
-    }
-    rank += "))";
-  }
+namespace {
+
+// The first page of a search without words: the profiles themselves, newest first.
+ProfilePage list_profiles(db::Connection& db, const Viewer& viewer, const ProfileFilter& f) {
   db::Params params;
   std::string where = " WHERE " + viewer_condition(viewer, params, "p.recommended_by_user_id");
-  web::add_word_search(where, params, f.q, "p.id", "cv_profile_words", "profile_id");
   if (!f.trade.empty()) {
     where += " AND p.id IN (SELECT profile_id FROM cv_profile_trades WHERE rome_code = ?)";
     params.emplace_back(f.trade);
@@ -446,45 +439,209 @@ ProfilePage search_profiles(db::Connection& db, const Viewer& viewer, const Prof
   if (f.licence) where += " AND p.driving_licence = 1";
   if (f.consent_only) where += " AND p.consent = 1 AND p.consent_date IS NOT NULL";
   const std::string from = " FROM cv_profiles p JOIN organisations o ON o.id = p.organisation_id";
-
   ProfilePage page;
   page.total = db.query("SELECT COUNT(*)" + from + where, params).rows.at(0).integer(0);
-
-  db::Params all = rank_params;
-  all.insert(all.end(), params.begin(), params.end());
-  std::string sql = fmt::format(
-      "SELECT * FROM (SELECT p.id, {} AS score, p.first_name, p.last_name, p.commune, p.department, "
-      "COALESCE(p.available_from, '') AS available_from, o.name AS organisation_name, "
-      "p.driving_licence, p.consent, (SELECT COUNT(*) FROM cv_files cf WHERE cf.profile_id = p.id) AS cv_count{}{}) t",
-      rank, from, where);
-  if (f.after_rank) {
-    sql += " WHERE t.score < ? OR (t.score = ? AND t.id < ?)";
-    all.emplace_back(*f.after_rank);
-    all.emplace_back(*f.after_rank);
-    all.emplace_back(f.after_id);
+  std::string sql = "SELECT p.id" + from + where;
+  if (f.after_rank) {  // every row has rank 0 here
+    if (*f.after_rank < 0) return page;
+    sql += *f.after_rank > 0 ? "" : " AND p.id < ?";
+    if (*f.after_rank == 0) params.emplace_back(f.after_id);
   }
-  sql += " ORDER BY t.score DESC, t.id DESC LIMIT ?";
-  all.emplace_back(f.limit);
+  sql += " ORDER BY p.id DESC LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(f.limit));
+  for (auto& r : db.query(sql, params).rows) page.items.emplace_back().id = r.integer(0);
+  return page;
+}
+
+// Ids and ranks of the profiles matching every word of the query and the
+// filters, from cv_search alone: per query word one range of the index (by
+// department and licence first when they are filters), its rows' trade flags
+// summed into the rank.
+struct Match {
+  std::int64_t id = 0, rank = 0;
+};
+
+std::vector<Match> match_words(db::Connection& db, const Viewer& viewer, const ProfileFilter& f,
+                               const std::vector<std::string>& words) {
+  std::vector<Match> result;
+  bool first = true;
+  std::vector<Match> hits;
+  for (auto& w : words) {
+    db::Params params;
+    std::string sql = "SELECT profile_id, trade FROM cv_search WHERE ";
+    if (!f.department.empty()) {
+      sql += "department = ? AND ";
+      params.emplace_back(f.department);
+      // The licence column comes before the word in the key: name both values
+      // when it is not a filter, so that the word stays a range of the index.
+      sql += f.licence ? "licence = 1 AND " : "licence IN (0, 1) AND ";
+    } else if (f.licence) {
+      sql += "licence = 1 AND ";
+    }
+    if (static_cast<unsigned char>(w.back()) < 0x7f) {
+      std::string high = w;
+      high.back() = static_cast<char>(high.back() + 1);
+      sql += "word >= ? AND word < ?";
+      params.emplace_back(w);
+      params.emplace_back(high);
+    } else {
+      sql += "word LIKE ?";
+      params.emplace_back(w + "%");
+    }
+    if (f.consent_only) sql += " AND consent = 1";
+    if (!f.available_before.empty()) {
+      sql += " AND (available_from = '' OR available_from <= ?)";
+      params.emplace_back(f.available_before);
+    }
+    if (viewer.is_partner()) {
+      sql += " AND profile_id IN (SELECT id FROM cv_profiles WHERE recommended_by_user_id = ?)";
+      params.emplace_back(*viewer.partner_id);
+    } else {
+      db::Params scope_params;
+      auto scope = network::scope_condition(viewer.scope, scope_params, "o.path");
+      sql += " AND organisation_id IN (SELECT o.id FROM organisations o WHERE " + scope + ")";
+      params.insert(params.end(), scope_params.begin(), scope_params.end());
+    }
+    if (!f.trade.empty()) {
+      sql += " AND profile_id IN (SELECT profile_id FROM cv_profile_trades WHERE rome_code = ?)";
+      params.emplace_back(f.trade);
+    }
+    hits.clear();
+    db.scan_integers(sql, params, 2, [&](const std::int64_t* row) { hits.push_back({row[0], row[1] != 0 ? 1 : 0}); });
+    // A prefix spans several words ("cuisin": cuisine, cuisinier): one entry per
+    // profile, its trade words counted.
+    std::sort(hits.begin(), hits.end(), [](const Match& a, const Match& b) { return a.id < b.id; });
+    std::size_t n = 0;
+    for (std::size_t i = 0; i < hits.size(); ++i) {
+      if (n && hits[n - 1].id == hits[i].id)
+        hits[n - 1].rank += hits[i].rank;
+      else
+        hits[n++] = hits[i];
+    }
+    hits.resize(n);
+    if (first) {
+      result.swap(hits);
+      first = false;
+    } else {  // every query word must match
+      std::vector<Match> both;
+      std::size_t i = 0, j = 0;
+      while (i < result.size() && j < hits.size()) {
+        if (result[i].id < hits[j].id)
+          ++i;
+        else if (hits[j].id < result[i].id)
+          ++j;
+        else {
+          both.push_back({result[i].id, result[i].rank + hits[j].rank});
+          ++i;
+          ++j;
+        }
+      }
+      result.swap(both);
+    }
+    if (result.empty()) break;
+  }
+  return result;
+}
+
+}  // namespace
+
+ProfilePage search_profiles(db::Connection& db, const Viewer& viewer, const ProfileFilter& f) {
+  // The rank: how many words of the profile's trades begin with a query word
+  // (a "cuisine" search puts cooks before a cleaner who cooks at home).
+  ProfilePage page;
+  if (text::trim(f.q).empty()) {
+    page = list_profiles(db, viewer, f);
+  } else {
+    auto words = web::split_words(f.q, 8);
+    if (words.empty()) return page;  // only punctuation: nothing can match
+    auto matches = match_words(db, viewer, f, words);
+    page.total = static_cast<std::int64_t>(matches.size());
+    auto better = [](const Match& a, const Match& b) { return a.rank != b.rank ? a.rank > b.rank : a.id > b.id; };
+    if (f.after_rank) {
+      const Match after{f.after_id, *f.after_rank};
+      std::erase_if(matches, [&](const Match& m) { return !better(after, m); });
+    }
+    const auto shown = std::min<std::size_t>(matches.size(), static_cast<std::size_t>(std::max(f.limit, 0)));
+    std::partial_sort(matches.begin(), matches.begin() + static_cast<std::ptrdiff_t>(shown), matches.end(), better);
+    for (std::size_t i = 0; i < shown; ++i) {
+      auto& row = page.items.emplace_back();
+      row.id = matches[i].id;
+      row.rank = matches[i].rank;
+    }
+  }
+  if (page.items.empty()) return page;
+  // The rows shown, read by id.
   std::vector<std::int64_t> ids;
-  for (auto& r : db.query(sql, all).rows) {
-    ProfileRow row;
-    row.id = r.integer(0);
-    row.rank = r.integer(1);
-    row.first_name = r.text(2);
-    row.last_name = r.text(3);
-    row.commune = r.text(4);
-    row.department = r.text(5);
-    row.available_from = r.text(6);
-    row.organisation_name = r.text(7);
-    row.driving_licence = r.integer(8) != 0;
-    row.consent = r.integer(9) != 0;
-    row.has_cv = r.integer(10) != 0;
-    ids.push_back(row.id);
-    page.items.push_back(std::move(row));
+  for (auto& row : page.items) ids.push_back(row.id);
+  db::Params params;
+  auto list = id_list(ids, params);
+  std::map<std::int64_t, ProfileRow*> by_id;
+  for (auto& row : page.items) by_id[row.id] = &row;
+  for (auto& r : db.query("SELECT p.id, p.first_name, p.last_name, p.commune, p.department, "
+                          "COALESCE(p.available_from, ''), o.name, p.driving_licence, p.consent, "
+                          "(SELECT COUNT(*) FROM cv_files cf WHERE cf.profile_id = p.id) FROM cv_profiles p "
+                          "JOIN organisations o ON o.id = p.organisation_id WHERE p.id IN (" +
+                              list + ")",
+                          params)
+                     .rows) {
+    auto* row = by_id.at(r.integer(0));
+    row->first_name = r.text(1);
+    row->last_name = r.text(2);
+    row->commune = r.text(3);
+    row->department = r.text(4);
+    row->available_from = r.text(5);
+    row->organisation_name = r.text(6);
+    row->driving_licence = r.integer(7) != 0;
+    row->consent = r.integer(8) != 0;
+    row->has_cv = r.integer(9) != 0;
   }
   auto trades = trades_of(db, ids);
   for (auto& row : page.items) row.trades = trades[row.id];
   return page;
+}
+
+void index_profiles(db::Connection& db, const std::vector<std::int64_t>& ids) {
+  if (ids.empty()) return;
+  {
+    db::Params params;
+    auto list = id_list(ids, params);
+    db.query("DELETE FROM cv_search WHERE profile_id IN (" + list + ")", params);
+  }
+  db::Params params;
+  auto list = id_list(ids, params);
+  auto rows = db.query(
+      "SELECT id, department, driving_licence, organisation_id, "
+      "CASE WHEN consent = 1 AND consent_date IS NOT NULL THEN 1 ELSE 0 END, COALESCE(available_from, ''), "
+      "search_text, trade_text FROM cv_profiles WHERE id IN (" +
+          list + ")",
+      params);
+  const std::string head =
+      "INSERT INTO cv_search (department, licence, word, profile_id, trade, organisation_id, consent, available_from) "
+      "VALUES ";
+  std::string sql = head;
+  db::Params values;
+  auto flush = [&] {
+    if (values.empty()) return;
+    db.query(sql, values);
+    sql = head;
+    values.clear();
+  };
+  for (auto& r : rows.rows) {
+    auto trade_words = web::split_words(r.text(7));
+    auto words = web::split_words(r.text(6));
+    for (auto& t : trade_words)  // trade words are search words; kept even if not
+      if (std::find(words.begin(), words.end(), t) == words.end()) words.push_back(t);
+    for (auto& w : words) {
+      const bool trade = std::find(trade_words.begin(), trade_words.end(), w) != trade_words.end();
+      sql += values.empty() ? "(?, ?, ?, ?, ?, ?, ?, ?)" : ", (?, ?, ?, ?, ?, ?, ?, ?)";
+      for (db::Value v : {db::Value(r.text(1)), db::Value(r.integer(2) != 0 ? 1 : 0), db::Value(w),
+                          db::Value(r.integer(0)), db::Value(trade ? 1 : 0), db::Value(r.integer(3)),
+                          db::Value(r.integer(4)), db::Value(r.text(5))})
+        values.push_back(std::move(v));
+      if (values.size() >= 800) flush();
+    }
+  }
+  flush();
 }
 
 std::expected<void, web::Errors> store_cv(db::Connection& db, std::int64_t profile_id, std::string_view filename,
@@ -506,14 +663,24 @@ std::optional<CvFile> get_cv(db::Connection& db, std::int64_t profile_id) {
   return CvFile{row.text(0), row.text(1), row.text(2), row.blob(3), row.integer(4)};
 }
 
-std::size_t rebuild_profile_words(db::Connection& db, bool only_if_missing) {
-  auto n = web::rebuild_words(db, "cv_profiles", "cv_profile_words", "profile_id", only_if_missing);
-  if (n == 0 && only_if_missing) return 0;
-  // The trade words come from trade_text.
+std::size_t rebuild_profile_search(db::Connection& db, bool only_if_missing) {
+  if (only_if_missing) {
+    if (db.query("SELECT 1 FROM cv_profiles LIMIT 1").empty() || !db.query("SELECT 1 FROM cv_search LIMIT 1").empty())
+      return 0;
+  }
   db::Transaction tx(db);
-  db.query("DELETE FROM cv_profile_trade_words");
-  for (auto& r : db.query("SELECT id, trade_text FROM cv_profiles").rows)
-    web::store_words(db, "cv_profile_trade_words", "profile_id", r.integer(0), r.text(1));
+  db.query("DELETE FROM cv_search");
+  std::size_t n = 0;
+  std::int64_t after = 0;
+  while (true) {  // by pages of ids: the whole library is never held in memory
+    std::vector<std::int64_t> ids;
+    for (auto& r : db.query("SELECT id FROM cv_profiles WHERE id > ? ORDER BY id LIMIT 500", {after}).rows)
+      ids.push_back(r.integer(0));
+    if (ids.empty()) break;
+    after = ids.back();
+    index_profiles(db, ids);
+    n += ids.size();
+  }
   tx.commit();
   return n;
 }

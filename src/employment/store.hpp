@@ -159,8 +159,13 @@ struct CvFile {
 };
 std::optional<CvFile> get_cv(db::Connection& db, std::int64_t profile_id);
 
-// Rebuilds the search words when they are missing (after an upgrade).
-std::size_t rebuild_profile_words(db::Connection& db, bool only_if_missing);
+// Writes the search rows (cv_search) of these profiles from their stored fields:
+// after any change of a profile's words, department, licence, consent or availability.
+void index_profiles(db::Connection& db, const std::vector<std::int64_t>& ids);
+
+// Rebuilds the whole search index: always, or only when there are profiles and no
+// search rows (after an upgrade). Returns the number of profiles indexed.
+std::size_t rebuild_profile_search(db::Connection& db, bool only_if_missing);
 
 // --- Positionings --------------------------------------------------------------------------
 

@@ -198,6 +198,67 @@ TEST_P(EmploymentStore, SearchIsAccentInsensitiveRankedAndFiltered) {
   EXPECT_EQ(search_profiles(conn(), stranger, {.q = "cuisine"}).total, 1);
 }
 
+TEST_P(EmploymentStore, WordSearchCombinesEveryWordWithEachFilterAndFollowsEdits) {
+  // Four cooks and a cleaner who cooks, in two departments, with and without licence.
+  auto with = [&](ProfileInput p, const std::string& department, bool licence, const std::string& available = "") {
+    p.department = department;
+    p.driving_licence = licence ? "1" : "";
+    p.available_from = available;
+    return p;
+  };
+  auto awa = ok(create_profile(conn(), mde, with(profile("Awa", "Diallo", {"G1602"}, "Cuisinière de collectivité"), "44", true), facilitator, false));
+  auto binta = ok(create_profile(conn(), mde, with(profile("Binta", "Koné", {"G1602"}), "44", false), facilitator, false));
+  auto chloe = ok(create_profile(conn(), mde, with(profile("Chloé", "Martin", {"G1602"}), "85", true, "2020-09-01"), facilitator, false));
+  auto dina = ok(create_profile(conn(), mde, with(profile("Dina", "Sow", {"G1602"}, "", false), "44", true), facilitator, false));
+  auto eric = ok(create_profile(conn(), mde, with(profile("Éric", "Guérin", {"K2204"}, "Cuisine familiale"), "44", true), facilitator, false));
+  auto ids = [](const ProfilePage& page) {
+    std::vector<std::int64_t> out;
+    for (auto& r : page.items) out.push_back(r.id);
+    return out;
+  };
+  using V = std::vector<std::int64_t>;
+  // One prefix spanning two words of Awa ("cuisine", "cuisiniere"): she comes once.
+  // Cooks (the word in their trade) before the cleaner; between cooks, newest first.
+  auto all = search_profiles(conn(), fac, {.q = "cuisin"});
+  EXPECT_EQ(all.total, 5);
+  EXPECT_EQ(ids(all), (V{dina, chloe, binta, awa, eric}));
+  // Department, licence, both, on the indexed path.
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine", .department = "44"})), (V{dina, binta, awa, eric}));
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine", .licence = true})), (V{dina, chloe, awa, eric}));
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine", .department = "44", .licence = true})), (V{dina, awa, eric}));
+  // Every word must match, in any order, accents ignored.
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine DIALLO"})), (V{awa}));
+  EXPECT_EQ(search_profiles(conn(), fac, {.q = "cuisine plombier"}).total, 0);
+  // Trade, consent, availability with words.
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine", .trade = "K2204"})), (V{eric}));
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine", .consent_only = true})), (V{chloe, binta, awa, eric}));
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine", .available_before = "2020-06-30"})), (V{dina, binta, awa, eric}));
+  // Pages of two over the ranked list: nothing lost or repeated.
+  ProfileFilter f{.q = "cuisine", .limit = 2};
+  V seen;
+  for (int guard = 0; guard < 5; ++guard) {
+    auto page = search_profiles(conn(), fac, f);
+    EXPECT_EQ(page.total, 5);
+    if (page.items.empty()) break;
+    for (auto& r : page.items) seen.push_back(r.id);
+    f.after_rank = page.items.back().rank;
+    f.after_id = page.items.back().id;
+  }
+  EXPECT_EQ(seen, (V{dina, chloe, binta, awa, eric}));
+  // An edit moves the profile in the index: Binta leaves the 44 for the 85, gets a licence.
+  auto moved = with(profile("Binta", "Koné", {"G1602"}), "85", true);
+  ok(update_profile(conn(), binta, moved));
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine", .department = "44"})), (V{dina, awa, eric}));
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine", .department = "85", .licence = true})), (V{chloe, binta}));
+  // Another organisation's facilitator and a partner who recommended none of them see nothing.
+  EXPECT_EQ(search_profiles(conn(), stranger, {.q = "cuisine"}).total, 0);
+  EXPECT_EQ(search_profiles(conn(), pauline, {.q = "cuisine"}).total, 0);
+  // The index rebuilt from the profiles gives the same answers.
+  rebuild_profile_search(conn(), false);
+  EXPECT_EQ(ids(search_profiles(conn(), fac, {.q = "cuisine", .department = "85", .licence = true})), (V{chloe, binta}));
+  EXPECT_EQ(search_profiles(conn(), fac, {.q = "cuisin"}).total, 5);
+}
+
 TEST_P(EmploymentStore, CvFilesArePdfStoredWithTheirDigest) {
   auto id = ok(create_profile(conn(), mde, profile("Awa", "Diallo", {"G1602"}), facilitator, false));
   auto bad = store_cv(conn(), id, "cv.docx", "PK\x03\x04 not a pdf", facilitator);
