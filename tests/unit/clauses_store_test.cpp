@@ -32,6 +32,34 @@ std::string message_of(const web::Errors& errors, const std::string& field) {
 
 class ClausesStore : public testing::EngineTest {
  protected:
+  // The dashboard's totals (kept by triggers, migration 0027) against the entries
+  // themselves: per organisation, month, modality and situation, row for row.
+  void expect_totals_match_entries() {
+    auto rows = [&](const std::string& sql) {
+      std::vector<std::string> out;
+      for (auto& r : conn().query(sql).rows) {
+        std::string line;
+        for (std::size_t i = 0; i < r.size(); ++i) line += r.text(i) + "|";
+        out.push_back(line);
+      }
+      return out;
+    };
+    auto entries = rows(
+        "SELECT c.organisation_id, h.month, h.modality, h.situation, COUNT(*), SUM(h.minutes), "
+        "SUM(CASE WHEN h.counted = 1 THEN h.minutes ELSE 0 END), "
+        "SUM(CASE WHEN h.review_status = 'pending' THEN h.minutes ELSE 0 END) FROM insertion_hours h "
+        "JOIN public_contracts c ON c.id = h.contract_id GROUP BY c.organisation_id, h.month, h.modality, h.situation "
+        "ORDER BY 1, 2, 3, 4");
+    auto totals = rows(
+        "SELECT organisation_id, month, modality, situation, entries, minutes, counted_minutes, pending_minutes "
+        "FROM insertion_hours_totals WHERE entries <> 0 ORDER BY 1, 2, 3, 4");
+    EXPECT_FALSE(entries.empty());
+    EXPECT_EQ(totals, entries);
+    EXPECT_TRUE(rows("SELECT 1 FROM insertion_hours_totals WHERE entries = 0 AND (minutes <> 0 OR counted_minutes <> 0 "
+                     "OR pending_minutes <> 0)")
+                    .empty());
+  }
+
   void SetUp() override {
     EngineTest::SetUp();
     if (IsSkipped()) return;
@@ -330,6 +358,7 @@ TEST_P(ClausesStore, ARuleSetChangeIsPreviewedThenRecomputesTheAffectedEntries) 
   EXPECT_EQ(all.back().set.version, 1);
   EXPECT_FALSE(plan_rule_set_dates(conn(), covid, {"", ""}));
   EXPECT_EQ(recompute_all(conn()), 0);  // nothing left to change
+  expect_totals_match_entries();  // after a review and a recompute
 }
 
 TEST_P(ClausesStore, StatementImportReportsEachBadLineInFrench) {
@@ -364,6 +393,7 @@ TEST_P(ClausesStore, StatementImportReportsEachBadLineInFrench) {
   EXPECT_EQ(entries[0].decision, "facilitator_decides");
   EXPECT_EQ(entries[0].source, "import");
   EXPECT_EQ(entries[1].decision, "validated");
+  expect_totals_match_entries();  // after an import
 
   auto fatal = plan_statement_import(conn(), scope, "nom;heures\nX;1\n");
   EXPECT_TRUE(fatal.fatal.starts_with(
@@ -501,6 +531,17 @@ TEST_P(ClausesStore, DashboardCountsContractsByStatusOnThePeriodsLastDayAndHours
   EXPECT_EQ(other_d.minutes, 90 * 60);
   EXPECT_EQ(first_contract_start(conn(), scope), "2020-02-01");
   EXPECT_EQ(dashboard(conn(), scope, "2023-01-01", "2023-12-31").contracts, 0);
+  expect_totals_match_entries();
+
+  // A contract handed to another facilitating organisation takes its hours along;
+  // an entry deleted leaves the totals.
+  conn().query("UPDATE public_contracts SET organisation_id = ? WHERE id = ?", {other, a});
+  expect_totals_match_entries();
+  EXPECT_EQ(dashboard(conn(), other_scope, "2020-03-01", "2020-06-30").minutes, (90 + 100 + 50) * 60);
+  conn().query("DELETE FROM insertion_hours_reviews WHERE entry_id = ?", {sick});
+  conn().query("DELETE FROM insertion_hours WHERE id = ?", {sick});
+  expect_totals_match_entries();
+  EXPECT_EQ(dashboard(conn(), scope, "2020-03-01", "2020-06-30").minutes, 30 * 60);
 }
 
 INSTANTIATE_ON_BOTH_ENGINES(ClausesStore);
