@@ -66,9 +66,27 @@ inline constexpr std::array<Label, 6> kContractTransitions{{
 // The legal reference proposed for the spring 2020 changes (seed 003).
 inline constexpr std::string_view kOrdinance2020_319 = "ordonnance n° 2020-319 du 25 mars 2020";
 
+// Other companies of a contract besides its holder: the members of a grouping
+// (cotraitance, code de la commande publique art. R2142-19) and the
+// subcontractors (loi n° 75-1334 du 31 décembre 1975), often SIAE.
 inline constexpr std::array<Label, 2> kPartyRoles{{
     {"co_contractor", "Cotraitant"},
     {"subcontractor", "Sous-traitant"},
+}};
+
+// --- Purchase programme of a buyer --------------------------------------------------
+// Seed 003: "programmations d'achats socialement responsables 2020/2021": the
+// contracts a buyer plans to carry clauses, and the meetings preparing them.
+
+inline constexpr std::array<Label, 2> kProgrammeKinds{{
+    {"planned_contract", "Marché prévu"},
+    {"meeting", "Réunion"},
+}};
+
+inline constexpr std::array<Label, 3> kProgrammeStatuses{{
+    {"planned", "Prévu"},
+    {"done", "Réalisé"},
+    {"dropped", "Abandonné"},
 }};
 
 // --- Insertion hours ------------------------------------------------------------

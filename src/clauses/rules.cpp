@@ -273,6 +273,111 @@ std::expected<CheckedContract, web::Errors> check_contract(const ContractInput& 
   return out;
 }
 
+// --- Parties ------------------------------------------------------------------------------------------
+
+std::expected<CheckedParty, web::Errors> check_party(const PartyInput& in) {
+  web::Errors errors;
+  CheckedParty out;
+  if (auto id = check_id(errors, "organisation_id", in.organisation_id, "Choisissez l'organisation.")) out.organisation_id = *id;
+  out.role = text::trim(in.role);
+  check_code(errors, "role", out.role, kPartyRoles, "Choisissez le rôle : cotraitant ou sous-traitant.",
+             "Ce rôle n'existe pas : choisissez cotraitant ou sous-traitant.");
+  if (!errors.empty()) return std::unexpected(errors);
+  return out;
+}
+
+// --- Purchase programme --------------------------------------------------------------------------------
+
+std::optional<int> parse_programme_year(std::string_view typed) {
+  auto v = text::trim(typed);
+  if (v.size() != 4 || !std::all_of(v.begin(), v.end(), [](char c) { return c >= '0' && c <= '9'; })) return std::nullopt;
+  int year = std::stoi(v);
+  if (year < kFirstProgrammeYear || year > kLastProgrammeYear) return std::nullopt;
+  return year;
+}
+
+std::optional<Date> parse_date_fr_or_iso(std::string_view typed) {
+  auto v = text::trim(typed);
+  if (auto d = parse_date(v)) return d;
+  // dd/mm/yyyy, as French users write dates.
+  int part[3] = {0, 0, 0};
+  std::size_t digits[3] = {0, 0, 0};
+  int i = 0;
+  for (char c : v) {
+    if (c == '/') {
+      if (++i > 2) return std::nullopt;
+    } else if (c >= '0' && c <= '9' && digits[i] < 4) {
+      part[i] = part[i] * 10 + (c - '0');
+      ++digits[i];
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (i != 2 || digits[0] < 1 || digits[0] > 2 || digits[1] < 1 || digits[1] > 2 || digits[2] != 4) return std::nullopt;
+  if (!followup::is_valid_date(part[2], part[1], part[0])) return std::nullopt;
+  return Date{part[2], part[1], part[0]};
+}
+
+std::expected<CheckedProgrammeItem, web::Errors> check_programme_item(const ProgrammeItemInput& in) {
+  web::Errors errors;
+  CheckedProgrammeItem out;
+  if (text::trim(in.year).empty())
+    errors.push_back({"year", "Saisissez l'année de la programmation (exemple : 2021)."});
+  else if (auto y = parse_programme_year(in.year))
+    out.year = *y;
+  else
+    errors.push_back({"year", fmt::format("Cette année n'est pas valide : saisissez une année de {} à {} (exemple : 2021).",
+                                          kFirstProgrammeYear, kLastProgrammeYear)});
+  out.kind = text::trim(in.kind);
+  check_code(errors, "kind", out.kind, kProgrammeKinds, "Choisissez le type : marché prévu ou réunion.",
+             "Ce type n'existe pas : choisissez marché prévu ou réunion.");
+  out.title = text::trim(in.title);
+  if (text_ok(errors, "title", out.title, 300) && out.title.empty())
+    errors.push_back({"title", out.kind == "meeting" ? "Saisissez l'objet de la réunion."
+                                                     : "Saisissez l'objet du marché prévu."});
+  out.sector = text::trim(in.sector);
+  if (!out.sector.empty() && !find_code(kSectors, out.sector)) errors.push_back({"sector", "Ce secteur n'existe pas."});
+  out.clause_type = text::trim(in.clause_type);
+  if (!out.clause_type.empty() && !find_code(kClauseTypes, out.clause_type))
+    errors.push_back({"clause_type", "Ce type de clause n'existe pas."});
+  out.status = text::trim(in.status);
+  if (out.status.empty()) out.status = "planned";
+  if (!find_code(kProgrammeStatuses, out.status))
+    errors.push_back({"status", "Ce statut n'existe pas : choisissez prévu, réalisé ou abandonné."});
+
+  if (auto v = text::trim(in.planned_on); !v.empty()) {
+    auto d = parse_date_fr_or_iso(v);
+    if (!d)
+      errors.push_back({"planned_on", "Cette date n'est pas valide : saisissez-la au format JJ/MM/AAAA (exemple : 15/03/2021)."});
+    else if (out.year && (d->year < out.year - 1 || d->year > out.year))
+      errors.push_back({"planned_on", fmt::format("La date doit tomber en {} ou en {} (préparation), pas le {}.", out.year,
+                                                  out.year - 1, followup::format_date_fr(*d))});
+    else
+      out.planned_on = d;
+  }
+  if (auto v = text::trim(in.estimated_amount); !v.empty()) {
+    auto a = parse_euros(v);
+    if (!a)
+      errors.push_back({"estimated_amount", "Ce montant n'est pas un nombre d'euros (exemple : 12 500,50)."});
+    else if (*a < 0)
+      errors.push_back({"estimated_amount", "Le montant estimé ne peut pas être négatif."});
+    else
+      out.estimated_amount_cents = a;
+  }
+  if (auto v = text::trim(in.contract_id); !v.empty()) {
+    if (auto id = check_id(errors, "contract_id", v, "")) {
+      if (out.kind == "meeting")
+        errors.push_back({"contract_id", "Une réunion ne se relie pas à un marché : seul un marché prévu le peut."});
+      else
+        out.contract_id = id;
+    }
+  }
+  out.notes = text::trim(in.notes);
+  text_ok(errors, "notes", out.notes, 2000);
+  if (!errors.empty()) return std::unexpected(errors);
+  return out;
+}
+
 // --- Status machine ------------------------------------------------------------------------------------
 
 namespace {

@@ -77,6 +77,56 @@ struct CheckedContract {
 // Every error at once, in French, keyed by the ContractInput field names.
 std::expected<CheckedContract, web::Errors> check_contract(const ContractInput& input);
 
+// --- Parties of a contract ------------------------------------------------------------------
+
+struct PartyInput {
+  std::string organisation_id;  // an organisation of the directory, checked by the store
+  std::string role;             // code in kPartyRoles
+};
+
+struct CheckedParty {
+  std::int64_t organisation_id = 0;
+  std::string role;
+};
+
+// Errors keyed "organisation_id", "role".
+std::expected<CheckedParty, web::Errors> check_party(const PartyInput& input);
+
+// --- Purchase programme of a buyer -----------------------------------------------------------
+
+struct ProgrammeItemInput {
+  std::string year;              // "2021"
+  std::string kind;              // code in kProgrammeKinds
+  std::string title;
+  std::string sector, clause_type;  // optional codes (kSectors, kClauseTypes)
+  std::string planned_on;        // optional: ISO "2021-03-15" or French "15/03/2021"
+  std::string estimated_amount;  // optional: euros as typed ("12 500,50")
+  std::string status;            // code in kProgrammeStatuses; "" is planned
+  std::string contract_id;       // optional: the notified contract (checked by the store)
+  std::string notes;
+};
+
+struct CheckedProgrammeItem {
+  int year = 0;
+  std::string kind, title, sector, clause_type, status, notes;
+  std::optional<Date> planned_on;
+  std::optional<std::int64_t> estimated_amount_cents, contract_id;
+};
+
+// Years a programme may cover.
+inline constexpr int kFirstProgrammeYear = 2000, kLastProgrammeYear = 2100;
+
+// "2021" → 2021 within the years above; nullopt otherwise.
+std::optional<int> parse_programme_year(std::string_view typed);
+// ISO "2021-03-15" or French "15/03/2021" (one-digit day and month accepted).
+std::optional<Date> parse_date_fr_or_iso(std::string_view typed);
+
+// Every error at once, in French, keyed by the ProgrammeItemInput field names.
+// The date lies in the programme's year or the year before (a meeting of
+// December prepares the next year's purchases); only a planned contract is
+// linked to a contract.
+std::expected<CheckedProgrammeItem, web::Errors> check_programme_item(const ProgrammeItemInput& input);
+
 // --- Contract status machine ---------------------------------------------------------------
 // active ⇄ suspended; active | suspended | amended_extended → amended_extended
 // (an amendment extends the end date); active | suspended | amended_extended →

@@ -505,6 +505,204 @@ std::expected<void, web::Errors> update_contract(db::Connection& db, const Scope
   return {};
 }
 
+// --- Parties ---------------------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kPartyOrder = " ORDER BY CASE p.role WHEN 'co_contractor' THEN 0 ELSE 1 END, o.sort_name, o.id";
+
+Party read_party(const db::Row& r) { return {r.integer(0), r.integer(1), r.text(2), r.text(3)}; }
+
+}  // namespace
+
+std::vector<Party> contract_parties(db::Connection& db, std::int64_t contract_id) {
+  std::vector<Party> out;
+  for (auto& r : db.query(std::string("SELECT p.contract_id, p.organisation_id, o.name, p.role FROM contract_parties p "
+                                      "JOIN organisations o ON o.id = p.organisation_id WHERE p.contract_id = ?") +
+                              kPartyOrder,
+                          {contract_id})
+                     .rows)
+    out.push_back(read_party(r));
+  return out;
+}
+
+std::map<std::int64_t, std::vector<Party>> parties_of(db::Connection& db, std::span<const std::int64_t> ids) {
+  std::map<std::int64_t, std::vector<Party>> out;
+  for (std::size_t start = 0; start < ids.size(); start += 500) {
+    db::Params params;
+    std::string in;
+    for (std::size_t i = start; i < std::min(ids.size(), start + 500); ++i) {
+      in += in.empty() ? "?" : ", ?";
+      params.emplace_back(ids[i]);
+    }
+    for (auto& r : db.query("SELECT p.contract_id, p.organisation_id, o.name, p.role FROM contract_parties p "
+                            "JOIN organisations o ON o.id = p.organisation_id WHERE p.contract_id IN (" +
+                                in + ")" + kPartyOrder,
+                            params)
+                       .rows)
+      out[r.integer(0)].push_back(read_party(r));
+  }
+  return out;
+}
+
+std::expected<Party, web::Errors> add_party(db::Connection& db, const Contract& contract, const PartyInput& input) {
+  auto checked = check_party(input);
+  if (!checked) return std::unexpected(checked.error());
+  auto name = organisation_name(db, checked->organisation_id);
+  if (!name) return std::unexpected(one_error("organisation_id", "Cette organisation n'existe pas dans l'annuaire."));
+  if (checked->organisation_id == contract.holder_organisation_id)
+    return std::unexpected(one_error(
+        "organisation_id", fmt::format("{} est le titulaire du marché : choisissez une autre organisation.", *name)));
+  if (!db.query("SELECT 1 FROM contract_parties WHERE contract_id = ? AND organisation_id = ? AND role = ?",
+                {contract.id, checked->organisation_id, checked->role})
+           .empty())
+    return std::unexpected(one_error(
+        "organisation_id", fmt::format("{} est déjà {} de ce marché.", *name,
+                                       checked->role == "co_contractor" ? "cotraitant" : "sous-traitant")));
+  try {
+    db.query("INSERT INTO contract_parties (contract_id, organisation_id, role) VALUES (?, ?, ?)",
+             {contract.id, checked->organisation_id, checked->role});
+  } catch (const db::Error& e) {
+    if (!e.constraint()) throw;  // the same party added twice at once
+    return std::unexpected(one_error("organisation_id", fmt::format("{} figure déjà sur ce marché.", *name)));
+  }
+  return Party{contract.id, checked->organisation_id, *name, checked->role};
+}
+
+bool remove_party(db::Connection& db, std::int64_t contract_id, std::int64_t organisation_id, std::string_view role) {
+  return db.query("DELETE FROM contract_parties WHERE contract_id = ? AND organisation_id = ? AND role = ?",
+                  {contract_id, organisation_id, std::string(role)})
+             .affected > 0;
+}
+
+// --- Purchase programme -----------------------------------------------------------------------------------
+
+namespace {
+
+constexpr const char* kProgrammeSelect =
+    "SELECT i.id, i.buyer_id, i.year, i.kind, i.title, i.sector, i.clause_type, COALESCE(i.planned_on, ''), i.status, "
+    "i.notes, i.created_at, i.estimated_amount_cents, i.contract_id, COALESCE(c.reference, ''), COALESCE(c.title, '') "
+    "FROM purchase_programme_items i LEFT JOIN public_contracts c ON c.id = i.contract_id ";
+
+ProgrammeItem read_programme_item(const db::Row& r) {
+  ProgrammeItem i;
+  i.id = r.integer(0);
+  i.buyer_id = r.integer(1);
+  i.year = static_cast<int>(r.integer(2));
+  i.kind = r.text(3);
+  i.title = r.text(4);
+  i.sector = r.text(5);
+  i.clause_type = r.text(6);
+  i.planned_on = r.text(7);
+  i.status = r.text(8);
+  i.notes = r.text(9);
+  i.created_at = r.text(10);
+  i.estimated_amount_cents = r.opt_integer(11);
+  i.contract_id = r.opt_integer(12);
+  i.contract_reference = r.text(13);
+  i.contract_title = r.text(14);
+  return i;
+}
+
+// The checked item, its linked contract checked against the buyer and the scope.
+std::expected<CheckedProgrammeItem, web::Errors> check_item_for(db::Connection& db, const Scope& scope, const Buyer& buyer,
+                                                                const ProgrammeItemInput& input) {
+  auto checked = check_programme_item(input);
+  web::Errors errors = checked ? web::Errors{} : checked.error();
+  // An id that does not even parse is already reported by the rules.
+  std::optional<std::int64_t> id;
+  if (checked) {
+    id = checked->contract_id;
+  } else if (auto v = text::trim(input.contract_id);
+             !v.empty() && v.size() <= 18 && v.find_first_not_of("0123456789") == std::string::npos) {
+    id = std::stoll(v);
+  }
+  if (id && !web::find_error(errors, "contract_id")) {
+    auto c = get_contract(db, scope, *id);
+    if (!c)
+      errors.push_back({"contract_id", "Ce marché n'existe pas dans votre périmètre."});
+    else if (c->buyer_id != buyer.id)
+      errors.push_back({"contract_id", fmt::format("Le marché {} est un marché de {}, pas de {} : choisissez un marché de cet "
+                                                   "acheteur.",
+                                                   c->reference, c->buyer_name, buyer.name)});
+  }
+  if (!errors.empty()) return std::unexpected(errors);
+  return *checked;
+}
+
+db::Params item_values(const CheckedProgrammeItem& c) {
+  return {c.year,
+          c.kind,
+          c.title,
+          c.sector,
+          c.clause_type,
+          c.planned_on ? db::Value(format_date(*c.planned_on)) : db::Value(nullptr),
+          opt(c.estimated_amount_cents),
+          c.status,
+          opt(c.contract_id),
+          c.notes};
+}
+
+}  // namespace
+
+std::vector<ProgrammeItem> programme_of(db::Connection& db, std::int64_t buyer_id, std::optional<int> year) {
+  db::Params params{buyer_id};
+  std::string sql = std::string(kProgrammeSelect) + "WHERE i.buyer_id = ?";
+  if (year) {
+    sql += " AND i.year = ?";
+    params.emplace_back(*year);
+  }
+  // Undated items last on both engines (NULLs sort first in SQLite, last in PostgreSQL).
+  sql += " ORDER BY i.year DESC, CASE WHEN i.planned_on IS NULL THEN 1 ELSE 0 END, i.planned_on, i.id LIMIT 1000";
+  std::vector<ProgrammeItem> out;
+  for (auto& r : db.query(sql, params).rows) out.push_back(read_programme_item(r));
+  return out;
+}
+
+std::vector<int> programme_years(db::Connection& db, std::int64_t buyer_id) {
+  std::vector<int> out;
+  for (auto& r : db.query("SELECT DISTINCT year FROM purchase_programme_items WHERE buyer_id = ? ORDER BY year DESC",
+                          {buyer_id})
+                     .rows)
+    out.push_back(static_cast<int>(r.integer(0)));
+  return out;
+}
+
+std::optional<ProgrammeItem> get_programme_item(db::Connection& db, std::int64_t buyer_id, std::int64_t item_id) {
+  auto r = db.query(std::string(kProgrammeSelect) + "WHERE i.id = ? AND i.buyer_id = ?", {item_id, buyer_id});
+  if (r.empty()) return std::nullopt;
+  return read_programme_item(r.rows[0]);
+}
+
+std::expected<std::int64_t, web::Errors> create_programme_item(db::Connection& db, const Scope& scope, const Buyer& buyer,
+                                                               const ProgrammeItemInput& input) {
+  auto checked = check_item_for(db, scope, buyer, input);
+  if (!checked) return std::unexpected(checked.error());
+  auto params = item_values(*checked);
+  params.insert(params.begin(), db::Value(buyer.id));
+  params.emplace_back(auth::now_utc());
+  return db
+      .query("INSERT INTO purchase_programme_items (buyer_id, year, kind, title, sector, clause_type, planned_on, "
+             "estimated_amount_cents, status, contract_id, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+             "RETURNING id",
+             params)
+      .rows.at(0)
+      .integer(0);
+}
+
+std::expected<void, web::Errors> update_programme_item(db::Connection& db, const Scope& scope, const Buyer& buyer,
+                                                       std::int64_t item_id, const ProgrammeItemInput& input) {
+  auto checked = check_item_for(db, scope, buyer, input);
+  if (!checked) return std::unexpected(checked.error());
+  auto params = item_values(*checked);
+  params.emplace_back(item_id);
+  params.emplace_back(buyer.id);
+  db.query("UPDATE purchase_programme_items SET year = ?, kind = ?, title = ?, sector = ?, clause_type = ?, planned_on = ?, "
+           "estimated_amount_cents = ?, status = ?, contract_id = ?, notes = ? WHERE id = ? AND buyer_id = ?",
+           params);
+  return {};
+}
+
 // --- Status -----------------------------------------------------------------------------------------------
 
 std::vector<StatusEvent> status_history(db::Connection& db, std::int64_t contract_id) {

@@ -6,6 +6,7 @@
 // a scoped read (an id out of scope answers 404 before any write).
 #include <cstdint>
 #include <expected>
+#include <map>
 #include <optional>
 #include <span>
 #include <string>
@@ -76,6 +77,44 @@ std::expected<std::int64_t, web::Errors> create_contract(db::Connection& db, con
 // Edits the contract (not its status: that is a status change).
 std::expected<void, web::Errors> update_contract(db::Connection& db, const Scope& scope, std::int64_t contract_id,
                                                  const ContractInput& input);
+
+// --- Parties (co-contractors and subcontractors) ---------------------------------------------
+
+struct Party {
+  std::int64_t contract_id = 0, organisation_id = 0;
+  std::string organisation_name, role;
+};
+
+// The parties of a contract: co-contractors first, then subcontractors, by name.
+std::vector<Party> contract_parties(db::Connection& db, std::int64_t contract_id);
+// The parties of several contracts at once (exports), by contract id.
+std::map<std::int64_t, std::vector<Party>> parties_of(db::Connection& db, std::span<const std::int64_t> contract_ids);
+// Adds an organisation of the directory with its role; refused for an unknown
+// organisation, the contract's holder, or an organisation already in that role.
+std::expected<Party, web::Errors> add_party(db::Connection& db, const Contract& contract, const PartyInput& input);
+// False when the contract has no such party.
+bool remove_party(db::Connection& db, std::int64_t contract_id, std::int64_t organisation_id, std::string_view role);
+
+// --- Purchase programme of a buyer -----------------------------------------------------------------
+
+struct ProgrammeItem {
+  std::int64_t id = 0, buyer_id = 0;
+  int year = 0;
+  std::string kind, title, sector, clause_type, planned_on, status, notes, created_at;
+  std::optional<std::int64_t> estimated_amount_cents, contract_id;
+  std::string contract_reference, contract_title;  // when linked
+};
+
+// The buyer's items, of one year or all, by year, date (undated last) and id.
+std::vector<ProgrammeItem> programme_of(db::Connection& db, std::int64_t buyer_id, std::optional<int> year = std::nullopt);
+// The years of the buyer's programme, most recent first.
+std::vector<int> programme_years(db::Connection& db, std::int64_t buyer_id);
+std::optional<ProgrammeItem> get_programme_item(db::Connection& db, std::int64_t buyer_id, std::int64_t item_id);
+// A linked contract must be a contract of this buyer in the caller's scope.
+std::expected<std::int64_t, web::Errors> create_programme_item(db::Connection& db, const Scope& scope, const Buyer& buyer,
+                                                               const ProgrammeItemInput& input);
+std::expected<void, web::Errors> update_programme_item(db::Connection& db, const Scope& scope, const Buyer& buyer,
+                                                       std::int64_t item_id, const ProgrammeItemInput& input);
 
 // --- Status ---------------------------------------------------------------------------------
 

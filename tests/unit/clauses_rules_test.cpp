@@ -270,6 +270,84 @@ TEST(ClausesProgress, ForecastAtTheEndDateFromTheMonthlyPace) {
   EXPECT_EQ(months_spanned({2020, 2, 1}, {2021, 1, 31}), 12);
 }
 
+TEST(ClausesParties, OrganisationAndRoleAreRequiredAndKnown) {
+  auto ok = check_party({"42", "subcontractor"});
+  ASSERT_TRUE(ok);
+  EXPECT_EQ(ok->organisation_id, 42);
+  EXPECT_EQ(ok->role, "subcontractor");
+  auto bad = check_party({"", "mandataire"});
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(message(bad.error(), "organisation_id"), "Choisissez l'organisation.");
+  EXPECT_EQ(message(bad.error(), "role"), "Ce rôle n'existe pas : choisissez cotraitant ou sous-traitant.");
+  auto tampered = check_party({"-3", ""});
+  ASSERT_FALSE(tampered);
+  EXPECT_EQ(message(tampered.error(), "organisation_id"), "Choisissez une valeur dans la liste.");
+  EXPECT_EQ(message(tampered.error(), "role"), "Choisissez le rôle : cotraitant ou sous-traitant.");
+}
+
+ProgrammeItemInput cleaning_2021() {
+  return {"2021", "planned_contract", "Nettoyage des écoles", "cleaning", "reserved", "01/03/2021", "12 500,50", "", "", ""};
+}
+
+TEST(ClausesProgramme, FrenchDatesAndAmountsAreReadAndTheStatusDefaultsToPlanned) {
+  auto item = check_programme_item(cleaning_2021());
+  ASSERT_TRUE(item);
+  EXPECT_EQ(item->year, 2021);
+  EXPECT_EQ(item->planned_on, (Date{2021, 3, 1}));
+  EXPECT_EQ(item->estimated_amount_cents, 1250050);
+  EXPECT_EQ(item->status, "planned");
+  EXPECT_FALSE(item->contract_id);
+  // ISO dates too (the API), and a meeting of December for the next year's programme.
+  auto meeting = check_programme_item({"2021", "meeting", "Comité de programmation des achats responsables 2021", "", "",
+                                       "2020-12-08", "", "done", "", ""});
+  ASSERT_TRUE(meeting);
+  EXPECT_EQ(meeting->planned_on, (Date{2020, 12, 8}));
+  EXPECT_FALSE(meeting->estimated_amount_cents);
+  EXPECT_EQ(parse_date_fr_or_iso("5/3/2021"), (Date{2021, 3, 5}));
+  EXPECT_FALSE(parse_date_fr_or_iso("31/02/2021"));
+  EXPECT_FALSE(parse_date_fr_or_iso("01/03/21"));
+  EXPECT_FALSE(parse_date_fr_or_iso("01-03-2021"));
+  EXPECT_EQ(parse_programme_year(" 2020 "), 2020);
+  EXPECT_FALSE(parse_programme_year("20021"));
+  EXPECT_FALSE(parse_programme_year("1999"));
+}
+
+TEST(ClausesProgramme, ReportsEveryErrorInFrenchAtOnce) {
+  auto bad = check_programme_item({"deux mille", "visite", "", "boulangerie", "quota", "32/13/2021", "-5", "fini", "", ""});
+  ASSERT_FALSE(bad);
+  auto& e = bad.error();
+  EXPECT_EQ(message(e, "year"), "Cette année n'est pas valide : saisissez une année de 2000 à 2100 (exemple : 2021).");
+  EXPECT_EQ(message(e, "kind"), "Ce type n'existe pas : choisissez marché prévu ou réunion.");
+  EXPECT_EQ(message(e, "title"), "Saisissez l'objet du marché prévu.");
+  EXPECT_EQ(message(e, "sector"), "Ce secteur n'existe pas.");
+  EXPECT_EQ(message(e, "clause_type"), "Ce type de clause n'existe pas.");
+  EXPECT_EQ(message(e, "planned_on"), "Cette date n'est pas valide : saisissez-la au format JJ/MM/AAAA (exemple : 15/03/2021).");
+  EXPECT_EQ(message(e, "estimated_amount"), "Le montant estimé ne peut pas être négatif.");
+  EXPECT_EQ(message(e, "status"), "Ce statut n'existe pas : choisissez prévu, réalisé ou abandonné.");
+
+  auto in = cleaning_2021();
+  in.planned_on = "15/03/2019";
+  in.estimated_amount = "douze mille";
+  EXPECT_EQ(message(check_programme_item(in).error(), "planned_on"),
+            "La date doit tomber en 2021 ou en 2020 (préparation), pas le 15/03/2019.");
+  EXPECT_EQ(message(check_programme_item(in).error(), "estimated_amount"),
+            "Ce montant n'est pas un nombre d'euros (exemple : 12 500,50).");
+  auto meeting = cleaning_2021();
+  meeting.kind = "meeting";
+  meeting.title = "";
+  meeting.contract_id = "12";
+  auto m = check_programme_item(meeting);
+  ASSERT_FALSE(m);
+  EXPECT_EQ(message(m.error(), "title"), "Saisissez l'objet de la réunion.");
+  EXPECT_EQ(message(m.error(), "contract_id"), "Une réunion ne se relie pas à un marché : seul un marché prévu le peut.");
+  auto linked = cleaning_2021();
+  linked.contract_id = "12";
+  EXPECT_EQ(check_programme_item(linked)->contract_id, 12);
+  EXPECT_FALSE(has_error(check_programme_item({"", "meeting", "x", "", "", "", "", "", "", ""}).error(), "kind"));
+  EXPECT_EQ(message(check_programme_item({"", "meeting", "x", "", "", "", "", "", "", ""}).error(), "year"),
+            "Saisissez l'année de la programmation (exemple : 2021).");
+}
+
 TEST(ClausesModel, LabelsInFrench) {
   EXPECT_EQ(label_of(kContractStatuses, "amended_extended"), "Prorogé par avenant");
   EXPECT_EQ(label_of(kSituations, "partial_unemployment"), "Chômage partiel");

@@ -544,6 +544,119 @@ TEST_P(ClausesStore, DashboardCountsContractsByStatusOnThePeriodsLastDayAndHours
   EXPECT_EQ(dashboard(conn(), scope, "2020-03-01", "2020-06-30").minutes, 30 * 60);
 }
 
+TEST_P(ClausesStore, PartiesAreAddedOncePerRoleListedAndRemoved) {
+  auto id = ok(create_contract(conn(), scope, contract_input("2020-DPE-0142", city_buyer), facilitator));
+  auto siae = org("Solipass", "aci", std::nullopt);
+  auto c = contract(id);
+  auto added = ok(add_party(conn(), c, {std::to_string(siae), "subcontractor"}));
+  EXPECT_EQ(added.organisation_name, "Solipass");
+  ok(add_party(conn(), c, {std::to_string(cleaner), "co_contractor"}));
+  // The same organisation may hold both roles, but each once.
+  ok(add_party(conn(), c, {std::to_string(siae), "co_contractor"}));
+  auto dup = add_party(conn(), c, {std::to_string(siae), "subcontractor"});
+  ASSERT_FALSE(dup);
+  EXPECT_EQ(message_of(dup.error(), "organisation_id"), "Solipass est déjà sous-traitant de ce marché.");
+  auto unknown = add_party(conn(), c, {"987654", "subcontractor"});
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(message_of(unknown.error(), "organisation_id"), "Cette organisation n'existe pas dans l'annuaire.");
+  auto holder_again = add_party(conn(), c, {std::to_string(holder), "co_contractor"});
+  ASSERT_FALSE(holder_again);
+  EXPECT_EQ(message_of(holder_again.error(), "organisation_id"),
+            "Bâtisseurs de l'Erdre est le titulaire du marché : choisissez une autre organisation.");
+  auto bad_role = add_party(conn(), c, {std::to_string(siae), "mandataire"});
+  ASSERT_FALSE(bad_role);
+  EXPECT_EQ(message_of(bad_role.error(), "role"), "Ce rôle n'existe pas : choisissez cotraitant ou sous-traitant.");
+
+  // Co-contractors first, then subcontractors, by name.
+  auto parties = contract_parties(conn(), id);
+  ASSERT_EQ(parties.size(), 3u);
+  EXPECT_EQ(parties[0].organisation_name, "Propreté Atlantique");
+  EXPECT_EQ(parties[0].role, "co_contractor");
+  EXPECT_EQ(parties[1].organisation_name, "Solipass");
+  EXPECT_EQ(parties[1].role, "co_contractor");
+  EXPECT_EQ(parties[2].role, "subcontractor");
+  auto other_id = ok(create_contract(conn(), scope, contract_input("2020-DPE-0143", city_buyer), facilitator));
+  std::vector<std::int64_t> both{id, other_id};
+  auto by_contract = parties_of(conn(), both);
+  EXPECT_EQ(by_contract[id].size(), 3u);
+  EXPECT_FALSE(by_contract.contains(other_id));
+
+  EXPECT_TRUE(remove_party(conn(), id, siae, "co_contractor"));
+  EXPECT_FALSE(remove_party(conn(), id, siae, "co_contractor"));  // already gone
+  EXPECT_FALSE(remove_party(conn(), other_id, siae, "subcontractor"));
+  parties = contract_parties(conn(), id);
+  ASSERT_EQ(parties.size(), 2u);
+  EXPECT_EQ(parties[1].organisation_name, "Solipass");
+  EXPECT_EQ(parties[1].role, "subcontractor");
+}
+
+TEST_P(ClausesStore, ProgrammeItemsByYearLinkedToTheBuyersContractsOnly) {
+  auto city_contract = ok(create_contract(conn(), scope, contract_input("2020-DPE-0142", city_buyer, "cleaning"), facilitator));
+  auto landlord_contract = ok(create_contract(conn(), scope, contract_input("NMH-2020-7", landlord_buyer), facilitator));
+  auto brest_contract = ok(create_contract(conn(), other_scope, contract_input("B-1", brest_buyer), std::nullopt));
+  auto city = *get_buyer(conn(), scope, city_buyer);
+  ProgrammeItemInput cleaning{"2020", "planned_contract", "Nettoyage des écoles", "cleaning", "reserved", "15/01/2020",
+                              "12 500,50", "done", std::to_string(city_contract), "Lot réservé aux SIAE"};
+  auto a = ok(create_programme_item(conn(), scope, city, cleaning));
+  ok(create_programme_item(conn(), scope, city,
+                           {"2021", "meeting", "Comité de programmation des achats responsables 2021", "", "", "08/12/2020",
+                            "", "", "", ""}));
+  ok(create_programme_item(conn(), scope, city,
+                           {"2021", "planned_contract", "Entretien des espaces verts", "green_spaces", "", "", "", "", "", ""}));
+  ok(create_programme_item(conn(), scope, city,
+                           {"2021", "planned_contract", "Collecte des encombrants", "waste", "", "2021-06-30", "", "", "", ""}));
+
+  auto item = *get_programme_item(conn(), city_buyer, a);
+  EXPECT_EQ(item.year, 2020);
+  EXPECT_EQ(item.planned_on, "2020-01-15");
+  EXPECT_EQ(item.estimated_amount_cents, 1250050);
+  EXPECT_EQ(item.status, "done");
+  EXPECT_EQ(item.contract_id, city_contract);
+  EXPECT_EQ(item.contract_reference, "2020-DPE-0142");
+  EXPECT_FALSE(get_programme_item(conn(), landlord_buyer, a));  // another buyer's item
+
+  // By year, most recent first; in a year by date, undated last.
+  auto all = programme_of(conn(), city_buyer);
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0].title, "Comité de programmation des achats responsables 2021");
+  EXPECT_EQ(all[1].title, "Collecte des encombrants");
+  EXPECT_EQ(all[2].title, "Entretien des espaces verts");
+  EXPECT_EQ(all[3].title, "Nettoyage des écoles");
+  EXPECT_EQ(programme_of(conn(), city_buyer, 2020).size(), 1u);
+  EXPECT_EQ(programme_years(conn(), city_buyer), (std::vector<int>{2021, 2020}));
+  EXPECT_TRUE(programme_of(conn(), landlord_buyer).empty());
+
+  // A contract of another buyer, or outside the scope, is refused in French.
+  auto other = cleaning;
+  other.contract_id = std::to_string(landlord_contract);
+  auto refused = create_programme_item(conn(), scope, city, other);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(message_of(refused.error(), "contract_id"),
+            "Le marché NMH-2020-7 est un marché de Nantes Métropole Habitat, pas de Ville de Nantes : choisissez un marché "
+            "de cet acheteur.");
+  other.contract_id = std::to_string(brest_contract);
+  other.estimated_amount = "-1";
+  refused = create_programme_item(conn(), scope, city, other);
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(message_of(refused.error(), "contract_id"), "Ce marché n'existe pas dans votre périmètre.");
+  EXPECT_EQ(message_of(refused.error(), "estimated_amount"), "Le montant estimé ne peut pas être négatif.");
+  EXPECT_EQ(programme_of(conn(), city_buyer).size(), 4u);
+
+  // An edit keeps the row: dropped, unlinked, no amount.
+  auto edit = cleaning;
+  edit.status = "dropped";
+  edit.contract_id = "";
+  edit.estimated_amount = "";
+  ok(update_programme_item(conn(), scope, city, a, edit));
+  item = *get_programme_item(conn(), city_buyer, a);
+  EXPECT_EQ(item.status, "dropped");
+  EXPECT_FALSE(item.contract_id);
+  EXPECT_FALSE(item.estimated_amount_cents);
+  edit.contract_id = std::to_string(landlord_contract);
+  EXPECT_FALSE(update_programme_item(conn(), scope, city, a, edit));
+  EXPECT_FALSE(get_programme_item(conn(), city_buyer, a)->contract_id);
+}
+
 INSTANTIATE_ON_BOTH_ENGINES(ClausesStore);
 
 }  // namespace
