@@ -246,6 +246,9 @@ void load_demo(db::Connection& db, std::ostream& out) {
     struct Made {
       std::string reference, sector, holder;
       Date notified, start, end;
+      std::size_t buyer = 0;
+      std::int64_t holder_id = 0;
+      std::string title;
     };
     std::vector<Made> made;
     std::map<std::string, int> serial;
@@ -279,7 +282,7 @@ void load_demo(db::Connection& db, std::ostream& out) {
                      computed ? "computed" : "entered", computed ? db::Value(p.labour_share_bp) : db::Value(nullptr),
                      computed ? db::Value(rate) : db::Value(nullptr), computed ? db::Value(cost) : db::Value(nullptr),
                      "active", iso(notified), now, now});
-      made.push_back({reference, p.code, holder.second, notified, start, end});
+      made.push_back({reference, p.code, holder.second, notified, start, end, b, holder.first, title});
     }
     contracts.flush();
     std::map<std::string, std::int64_t> ids;
@@ -379,6 +382,99 @@ void load_demo(db::Connection& db, std::ostream& out) {
       }
     }
     hours.flush();
+    // --- Co-contractors and subcontractors: the SIAE of the Nantes area on some
+    // contracts, a second company of the sector in a grouping on others. Chosen by
+    // position, not by the random generator: the data above stays the same.
+    std::vector<std::int64_t> siae;
+    for (auto name : {"Solipass", "Association intermédiaire Erdre et Loire"})
+      for (auto& r : db.query("SELECT id FROM organisations WHERE name = ?", {std::string(name)}).rows) siae.push_back(r.integer(0));
+    int parties = 0;
+    for (std::size_t i = 0; i < made.size(); ++i) {
+      auto& m = made[i];
+      auto id = ids[text::fold(m.reference)];
+      const bool labour = m.sector == "construction" || m.sector == "cleaning" || m.sector == "green_spaces";
+      if (labour && !siae.empty() && i % 9 == 0) {
+        db.query("INSERT INTO contract_parties (contract_id, organisation_id, role) VALUES (?, ?, 'subcontractor')",
+                 {id, siae[(i / 9) % siae.size()]});
+        ++parties;
+      }
+      auto& peers = holders[m.sector];
+      if (i % 13 == 0 && peers.size() > 1) {
+        auto& peer = peers[(i / 13) % peers.size()];
+        auto other = peer.first == m.holder_id ? peers[((i / 13) + 1) % peers.size()].first : peer.first;
+        db.query("INSERT INTO contract_parties (contract_id, organisation_id, role) VALUES (?, ?, 'co_contractor')", {id, other});
+        ++parties;
+      }
+    }
+
+    // --- Purchase programmes 2020 and 2021 (seed 003: "programmations d'achats
+    // socialement responsables 2020/2021"), the notified ones linked to their contract ---
+    auto last_contract = [&](std::size_t buyer, const char* sector) -> const Made* {
+      const Made* out = nullptr;
+      for (auto& m : made)
+        if (m.buyer == buyer && m.sector == sector && (!out || out->notified < m.notified)) out = &m;
+      return out;
+    };
+    struct DemoItem {
+      std::size_t buyer;
+      int year;
+      const char* kind;
+      const char* title;
+      const char* sector;
+      const char* clause;
+      const char* planned_on;
+      std::int64_t euros;
+      const char* status;
+      const char* notes;
+      const char* linked_sector;  // the item is the buyer's last notified contract of this sector
+    };
+    const DemoItem kProgramme[] = {
+        {1, 2020, "meeting", "Comité de programmation des achats responsables 2020", "", "", "2020-01-21", 0, "done",
+         "Directions acheteuses, Maison de l'emploi et facilitatrice : 14 marchés passés en revue, 6 retenus pour une clause.", nullptr},
+        {1, 2020, "meeting", "Rencontre avec les SIAE du territoire : nettoyage et espaces verts", "", "", "2020-02-11", 0, "done",
+         "Présentation des futurs marchés aux structures d'insertion pour préparer la sous-traitance.", nullptr},
+        {1, 2020, "planned_contract", "Nettoyage des bâtiments administratifs de la métropole", "cleaning", "execution_condition",
+         nullptr, 850000, "done", "Clause d'exécution de 5 % des heures.", "cleaning"},
+        {1, 2020, "planned_contract", "Entretien des espaces verts du parc de la Chantrerie", "green_spaces", "reserved",
+         "2020-06-15", 320000, "dropped", "Reporté en 2021 : consultation suspendue pendant le confinement.", nullptr},
+        {1, 2021, "meeting", "Comité de programmation des achats responsables 2021", "", "", "2020-12-08", 0, "done",
+         "Bilan des clauses pendant l'état d'urgence sanitaire et programmation 2021.", nullptr},
+        {1, 2021, "planned_contract", "Entretien des espaces verts du parc de la Chantrerie", "green_spaces", "reserved",
+         "2021-04-01", 320000, "planned", "Marché réservé aux SIAE (art. L2113-13 du code de la commande publique).", nullptr},
+        {1, 2021, "planned_contract", "Collecte des encombrants — secteur nord", "waste", "execution_condition", "2021-06-30",
+         1200000, "planned", "", nullptr},
+        {1, 2021, "meeting", "Comité de suivi des clauses sociales", "", "", "2021-06-15", 0, "planned", "", nullptr},
+        {0, 2020, "meeting", "Programmation des achats socialement responsables 2020", "", "", "2020-01-14", 0, "done",
+         "Avec la direction de la commande publique.", nullptr},
+        {0, 2020, "planned_contract", "Réhabilitation du groupe scolaire", "construction", "execution_condition", nullptr,
+         2400000, "done", "", "construction"},
+        {0, 2021, "planned_contract", "Nettoyage des écoles — lot réservé aux SIAE", "cleaning", "reserved", "2021-03-01",
+         450000, "planned", "", nullptr},
+        {0, 2021, "meeting", "Comité de programmation des achats responsables 2021", "", "", "2021-01-19", 0, "planned", "",
+         nullptr},
+        {2, 2021, "planned_contract", "Rénovation thermique de la résidence Malakoff", "construction", "execution_condition",
+         "2021-05-15", 3100000, "planned", "Lots gros œuvre et isolation par l'extérieur.", nullptr},
+        {2, 2021, "meeting", "Préparation des clauses avec la Maison de l'emploi", "", "", "2021-02-09", 0, "planned", "", nullptr},
+    };
+    int programme_items = 0;
+    for (auto& it : kProgramme) {
+      db::Value contract = nullptr, planned_on = it.planned_on ? db::Value(std::string(it.planned_on)) : db::Value(nullptr);
+      std::string title = it.title;
+      if (it.linked_sector) {
+        auto* m = last_contract(it.buyer, it.linked_sector);
+        if (!m || m->notified.year != it.year) continue;
+        contract = ids[text::fold(m->reference)];
+        planned_on = iso(m->notified);
+        title = m->title;
+      }
+      db.query("INSERT INTO purchase_programme_items (buyer_id, year, kind, title, sector, clause_type, planned_on, "
+               "estimated_amount_cents, status, contract_id, notes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+               {buyer_ids[it.buyer], it.year, std::string(it.kind), title, std::string(it.sector), std::string(it.clause),
+                planned_on, it.euros ? db::Value(it.euros * 100) : db::Value(nullptr), std::string(it.status), contract,
+                std::string(it.notes), now});
+      ++programme_items;
+    }
+
     // The reviews made in the demo are history rows too.
     db.query("INSERT INTO insertion_hours_reviews (entry_id, outcome, reason, user_id, at) "
              "SELECT id, review_status, review_reason, reviewed_by, reviewed_at FROM insertion_hours "
@@ -388,8 +484,10 @@ void load_demo(db::Connection& db, std::ostream& out) {
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();
     out << fmt::format(
         "Clauses sociales : {} acheteurs, {} marchés ({} suspendus le 17/03/2020 selon l'{}, dont {} repris, {} prorogés "
-        "par avenant, {} arrêtés), {} lignes d'heures de janvier à juin 2020 dont {} à examiner ({} ms).\n",
-        std::size(kBuyers), made.size(), suspended, ordinance, resumed, amended, stopped, entries, pending, ms);
+        "par avenant, {} arrêtés), {} lignes d'heures de janvier à juin 2020 dont {} à examiner, {} cotraitants et "
+        "sous-traitants, {} lignes de programmation d'achats 2020-2021 ({} ms).\n",
+        std::size(kBuyers), made.size(), suspended, ordinance, resumed, amended, stopped, entries, pending, parties,
+        programme_items, ms);
   }
   web::rebuild_words(db, "public_contracts", "contract_words", "contract_id", false);
 }

@@ -130,6 +130,28 @@ std::vector<std::pair<std::int64_t, std::string>> holder_items(Ctx& ctx) {
   return out;
 }
 
+// Possible parties of a contract: employers, SIAE, GEIQ and adapted companies
+// of the directory; the insertion structures are marked with their kind.
+std::vector<std::pair<std::int64_t, std::string>> party_items(Ctx& ctx) {
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (const char* kind : {"employer", "siae", "geiq", "ea"}) {
+    network::OrgFilter f;
+    f.kind = kind;
+    f.limit = 500;
+    for (auto& o : network::list_organisations(ctx.db(), {""}, f)) {
+      std::string label = o.name;
+      if (o.kind != "employer") {
+        std::string code = o.kind;
+        std::ranges::transform(code, code.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
+        label += " (" + code + ")";
+      }
+      out.emplace_back(o.id, label);
+    }
+  }
+  std::ranges::sort(out, [](auto& a, auto& b) { return text::fold(a.second) < text::fold(b.second); });
+  return out;
+}
+
 // ---- Contracts list and bulk status ------------------------------------------------------
 
 ContractFilter filter_from_query(Ctx& ctx) {
@@ -223,7 +245,7 @@ http::Response contracts_page(Ctx& ctx, const BulkResult* bulk = nullptr, int st
 std::vector<std::string> export_header() {
   return {"reference", "acheteur", "objet", "lots", "secteur", "titulaire", "montant", "notification", "debut", "fin",
           "type_clause", "heures_exigees", "part_main_oeuvre", "taux_insertion", "cout_horaire", "statut",
-          "statut_depuis", "heures_validees"};
+          "statut_depuis", "heures_validees", "cotraitants", "sous_traitants"};
 }
 
 std::string decimal(std::int64_t v, int scale) {  // 12345, 100 → "123,45"
@@ -243,9 +265,20 @@ http::Response export_contracts(Ctx& ctx, const std::string& format) {
   f.limit = 1000;
   std::vector<std::vector<std::string>> rows{export_header()};
   auto scope = scope_of(ctx);
+  // Names of one role's parties, as lots are written: "A; B".
+  auto names = [](const std::vector<Party>& parties, std::string_view role) {
+    std::string out;
+    for (auto& p : parties)
+      if (p.role == role) out += (out.empty() ? "" : "; ") + p.organisation_name;
+    return out;
+  };
   while (true) {
     auto page = list_contracts(ctx.db(), scope, f);
-    for (auto& c : page)
+    std::vector<std::int64_t> ids;
+    for (auto& c : page) ids.push_back(c.id);
+    auto parties = parties_of(ctx.db(), ids);
+    for (auto& c : page) {
+      auto& p = parties[c.id];
       rows.push_back({c.reference, c.buyer_name, c.title, c.lots, s(label_of(kSectors, c.sector)), c.holder_name,
                       decimal(c.amount_cents, 100), c.notified_on, c.start_date, c.end_date,
                       s(label_of(kClauseTypes, c.clause_type)),
@@ -253,7 +286,9 @@ http::Response export_contracts(Ctx& ctx, const std::string& format) {
                       c.labour_share_bp ? decimal(*c.labour_share_bp, 100) : "",
                       c.insertion_rate_bp ? decimal(*c.insertion_rate_bp, 100) : "",
                       c.hourly_cost_cents ? decimal(*c.hourly_cost_cents, 100) : "", s(label_of(kContractStatuses, c.status)),
-                      c.status_since, hours_decimal(c.counted_minutes)});
+                      c.status_since, hours_decimal(c.counted_minutes), names(p, "co_contractor"),
+                      names(p, "subcontractor")});
+    }
     if (static_cast<int>(page.size()) < f.limit) break;
     f.after_key = page.back().sort_reference;
     f.after_id = page.back().id;
@@ -504,6 +539,16 @@ http::Response contract_page_route(Ctx& ctx, const Contract& c, const FormState*
                             {"situation", "worked"}, {"eligibility", ""}, {"hours", ""}};
   if (hours_form) hours_values = state->values;
   auto hv = [&](const char* k) { return std::string(hours_values[k].as_string()); };
+  const bool party_form = state && state->name == "party";
+  json::object party_values{{"organisation_id", ""}, {"role", ""}};
+  if (party_form) party_values = state->values;
+  auto pv = [&](const char* k) { return std::string(party_values[k].as_string()); };
+  json::array parties;
+  for (auto& p : contract_parties(ctx.db(), c.id))
+    parties.push_back(json::object{{"organisation_id", p.organisation_id},
+                                   {"name", p.organisation_name},
+                                   {"role", p.role},
+                                   {"role_label", s(label_of(kPartyRoles, p.role))}});
   web::Errors none;
   json::object data{
       {"title", "Marché " + c.reference},
@@ -551,6 +596,14 @@ http::Response contract_page_route(Ctx& ctx, const Contract& c, const FormState*
       {"has_transitions", !transitions.empty()},
       {"status_errors", status_form ? page_errors(state->errors) : json::object{}},
       {"hours_errors", hours_form ? page_errors(state->errors) : json::object{}},
+      {"parties", parties},
+      {"no_parties", parties.empty()},
+      {"party_errors", party_form ? page_errors(state->errors) : json::object{}},
+      {"party_fields",
+       fields_json({{"organisation_id", "Organisation", "select", true, "Entreprise, SIAE, GEIQ ou entreprise adaptée de l'annuaire",
+                     id_options(party_items(ctx), pv("organisation_id"))},
+                    {"role", "Rôle", "select", true, nullptr, options(kPartyRoles, pv("role"))}},
+                   party_values, party_form ? state->errors : none)},
       {"status_fields",
        fields_json({{"effective_on", "Date d'effet", "date", true},
                     {"reason", "Motif", "text", false, "Obligatoire sauf pour une reprise ou une clôture"},
@@ -592,6 +645,8 @@ http::Response contract_report(Ctx& ctx, const Contract& c) {
   rows.push_back({"Marché", c.reference + " — " + c.title});
   rows.push_back({"Acheteur", c.buyer_name});
   rows.push_back({"Titulaire", c.holder_name});
+  for (auto& p : contract_parties(ctx.db(), c.id))
+    rows.push_back({s(label_of(kPartyRoles, p.role)), p.organisation_name});
   rows.push_back({"Statut", s(label_of(kContractStatuses, c.status)) + " depuis le " + fr_date(c.status_since)});
   rows.push_back({"Heures exigées", format_hours(c.required_minutes), "", "", "", "", "", std::to_string(c.required_minutes)});
   rows.push_back({"Heures validées", format_hours(totals.counted_minutes), "", "", "", "", "", std::to_string(totals.counted_minutes)});
@@ -850,6 +905,155 @@ http::Response buyers_page(Ctx& ctx, const web::Errors& errors, int status) {
   return web::page(ctx, "clauses/buyers", std::move(data), status);
 }
 
+// ---- A buyer and its purchase programme -------------------------------------------------------------------------
+
+Buyer load_buyer(Ctx& ctx, std::int64_t id) {
+  auto b = get_buyer(ctx.db(), scope_of(ctx), id);
+  if (!b) throw web::NotFound{};
+  return *b;
+}
+
+const char* const kProgrammeFields[] = {"year", "kind", "title", "sector", "clause_type", "planned_on",
+                                        "estimated_amount", "status", "contract_id", "notes"};
+
+ProgrammeItemInput programme_input(Ctx& ctx) {
+  return {ctx.form("year"),       ctx.form("kind"),       ctx.form("title"),
+          ctx.form("sector"),     ctx.form("clause_type"), ctx.form("planned_on"),
+          ctx.form("estimated_amount"), ctx.form("status"), ctx.form("contract_id"),
+          ctx.form("notes")};
+}
+
+json::object programme_typed(Ctx& ctx) {
+  json::object v;
+  for (auto n : kProgrammeFields) v[n] = ctx.form(n);
+  return v;
+}
+
+json::object programme_values(const ProgrammeItem& i) {
+  return {{"year", std::to_string(i.year)},
+          {"kind", i.kind},
+          {"title", i.title},
+          {"sector", i.sector},
+          {"clause_type", i.clause_type},
+          {"planned_on", fr_date(i.planned_on)},
+          {"estimated_amount", i.estimated_amount_cents ? decimal(*i.estimated_amount_cents, 100) : ""},
+          {"status", i.status},
+          {"contract_id", i.contract_id ? std::to_string(*i.contract_id) : ""},
+          {"notes", i.notes}};
+}
+
+// The fields of an item; the contracts offered are the buyer's.
+json::array programme_fields(Ctx& ctx, const Buyer& b, const json::object& values, const web::Errors& errors) {
+  auto v = [&](const char* k) { return values.contains(k) ? std::string(values.at(k).as_string()) : std::string(); };
+  ContractFilter f;
+  f.buyer_id = b.id;
+  f.limit = 1000;
+  std::vector<std::pair<std::int64_t, std::string>> contracts;
+  for (auto& c : list_contracts(ctx.db(), scope_of(ctx), f))
+    contracts.emplace_back(c.id, fmt::format("{} — {} (notifié le {})", c.reference, c.title, fr_date(c.notified_on)));
+  return fields_json({{"year", "Année", "text", true, "Exemple : 2021"},
+                      {"kind", "Type", "select", true, nullptr, options(kProgrammeKinds, v("kind"))},
+                      {"title", "Objet", "text", true},
+                      {"planned_on", "Date prévue", "text", false, "Notification attendue ou jour de la réunion, JJ/MM/AAAA"},
+                      {"sector", "Secteur", "select", false, nullptr, options(kSectors, v("sector"))},
+                      {"clause_type", "Type de clause", "select", false, nullptr, options(kClauseTypes, v("clause_type"))},
+                      {"estimated_amount", "Montant estimé (€ HT)", "text", false, "Exemple : 12 500,50"},
+                      {"status", "Statut", "select", true, nullptr, options(kProgrammeStatuses, v("status"))},
+                      {"contract_id", "Marché notifié", "select", false, "Un marché de cet acheteur, une fois notifié",
+                       id_options(contracts, v("contract_id"))},
+                      {"notes", "Notes", "textarea"}},
+                     values, errors);
+}
+
+json::object programme_item_json(const Buyer& b, const ProgrammeItem& i) {
+  return {{"id", i.id},
+          {"buyer_id", b.id},
+          {"kind_label", s(label_of(kProgrammeKinds, i.kind))},
+          {"meeting", i.kind == "meeting"},
+          {"title", i.title},
+          {"sector", i.sector.empty() ? "" : s(label_of(kSectors, i.sector))},
+          {"clause_type", i.clause_type.empty() ? "" : s(label_of(kClauseTypes, i.clause_type))},
+          {"planned_on", fr_date(i.planned_on)},
+          {"amount", i.estimated_amount_cents ? format_euros(*i.estimated_amount_cents) : ""},
+          {"status", i.status},
+          {"status_label", s(label_of(kProgrammeStatuses, i.status))},
+          {"linked", i.contract_id.has_value()},
+          {"contract_id", i.contract_id ? *i.contract_id : 0},
+          {"contract_reference", i.contract_reference},
+          {"notes", i.notes}};
+}
+
+// ?annee= filters the programme; the add form comes back with `errors` and what was typed.
+http::Response buyer_page(Ctx& ctx, const Buyer& b, const web::Errors& errors, int status) {
+  web::Errors filter_errors;
+  std::optional<int> year;
+  auto typed_year = ctx.req.query("annee");
+  if (!typed_year.empty()) {
+    year = parse_programme_year(typed_year);
+    if (!year)
+      filter_errors.push_back({"annee", "Cette année n'est pas valide : choisissez-la dans la liste."});
+  }
+  auto items = programme_of(ctx.db(), b.id, year);
+  auto years = programme_years(ctx.db(), b.id);
+  json::array groups;
+  for (std::size_t i = 0; i < items.size();) {
+    int y = items[i].year;
+    json::array rows;
+    std::int64_t planned = 0, done = 0, dropped = 0, meetings = 0, amount = 0;
+    for (; i < items.size() && items[i].year == y; ++i) {
+      auto& it = items[i];
+      rows.push_back(programme_item_json(b, it));
+      if (it.kind == "meeting") {
+        ++meetings;
+        continue;
+      }
+      ++planned;
+      if (it.status == "done") ++done;
+      if (it.status == "dropped") ++dropped;
+      else if (it.estimated_amount_cents) amount += *it.estimated_amount_cents;
+    }
+    groups.push_back(json::object{
+        {"year", y},
+        {"items", rows},
+        {"summary", fmt::format("{} marché(s) prévu(s), dont {} réalisé(s) et {} abandonné(s) ; {} estimés hors abandons ; "
+                                "{} réunion(s).",
+                                planned, done, dropped, format_euros(amount), meetings)}});
+  }
+  json::array year_options;
+  for (int y : years)
+    year_options.push_back(json::object{{"code", y}, {"label", y}, {"selected", year && *year == y}});
+  const bool failed = !errors.empty();
+  json::object values = failed ? programme_typed(ctx)
+                               : json::object{{"year", std::to_string(year.value_or(today().year))}, {"status", "planned"},
+                                              {"kind", "planned_contract"}};
+  auto data = page_errors(errors);
+  data["title"] = b.name;
+  data["id"] = b.id;
+  data["name"] = b.name;
+  data["contact"] = b.contact_name;
+  data["email"] = b.contact_email;
+  data["groups"] = groups;
+  data["empty"] = groups.empty();
+  data["filtered"] = year.has_value();
+  data["year"] = year ? std::to_string(*year) : "";
+  data["year_options"] = year_options;
+  data["fields"] = programme_fields(ctx, b, values, errors);
+  for (auto& [k, v] : web::errors_json(filter_errors)) data["filter_" + std::string(k)] = v;
+  data["filter_failed"] = !filter_errors.empty();
+  return web::page(ctx, "clauses/buyer", std::move(data), status);
+}
+
+http::Response programme_item_form(Ctx& ctx, const Buyer& b, const ProgrammeItem& item, json::object values,
+                                   const web::Errors& errors, int status) {
+  auto data = page_errors(errors);
+  data["title"] = "Modifier : " + item.title;
+  data["buyer_id"] = b.id;
+  data["buyer_name"] = b.name;
+  data["action"] = fmt::format("/acheteurs/{}/programme/{}", b.id, item.id);
+  data["fields"] = programme_fields(ctx, b, values, errors);
+  return web::page(ctx, "clauses/programme_item_form", std::move(data), status);
+}
+
 // ==== Dashboard (contracts by status, hours by modality and situation) ===========================
 
 struct Period {
@@ -1026,6 +1230,37 @@ void register_routes(web::App& app) {
     return http::Response::redirect(fmt::format("/marches/{}#heures", c.id));
   });
 
+  app.route("POST", "/marches/{id}/cotraitants", writers, [](Ctx& ctx) {
+    auto c = load_contract(ctx, path_id(ctx));
+    auto r = add_party(ctx.db(), c, PartyInput{ctx.form("organisation_id"), ctx.form("role")});
+    if (!r) {
+      FormState state{"party", r.error(),
+                      json::object{{"organisation_id", ctx.form("organisation_id")}, {"role", ctx.form("role")}}};
+      return contract_page_route(ctx, c, &state, 422);
+    }
+    auto what = fmt::format("{} ajouté : {}", label_of(kPartyRoles, r->role), r->organisation_name);
+    audit_write(ctx, "update", "contract", c.id, what);
+    ctx.flash(what + ".");
+    return http::Response::redirect(fmt::format("/marches/{}#cotraitants", c.id));
+  });
+  app.route("POST", "/marches/{id}/cotraitants/retirer", writers, [](Ctx& ctx) {
+    auto c = load_contract(ctx, path_id(ctx));
+    auto org = to_id(ctx.form("organisation_id"));
+    auto role = ctx.form("role");
+    if (!org || !find_code(kPartyRoles, role)) throw web::BadRequest{"Organisation ou rôle invalide."};
+    std::string name;
+    for (auto& p : contract_parties(ctx.db(), c.id))
+      if (p.organisation_id == *org && p.role == role) name = p.organisation_name;
+    if (!name.empty() && remove_party(ctx.db(), c.id, *org, role)) {
+      auto what = fmt::format("{} retiré : {}", label_of(kPartyRoles, role), name);
+      audit_write(ctx, "update", "contract", c.id, what);
+      ctx.flash(what + ".");
+    } else {
+      ctx.flash("Cette organisation ne figurait plus sur le marché.");
+    }
+    return http::Response::redirect(fmt::format("/marches/{}#cotraitants", c.id));
+  });
+
   app.route("GET", "/heures/import", writers, [](Ctx& ctx) { return import_page(ctx, kStatementImport, "", 200); });
   app.route("POST", "/heures/import", writers, [](Ctx& ctx) {
     return upload_route(ctx, kStatementImport,
@@ -1075,6 +1310,35 @@ void register_routes(web::App& app) {
     audit_write(ctx, "create", "public_buyer", *r, "");
     ctx.flash("Acheteur public ajouté.");
     return http::Response::redirect("/acheteurs");
+  });
+
+  app.route("GET", "/acheteurs/{id}", writers,
+            [](Ctx& ctx) { return buyer_page(ctx, load_buyer(ctx, path_id(ctx)), {}, 200); });
+  app.route("POST", "/acheteurs/{id}/programme", writers, [](Ctx& ctx) {
+    auto b = load_buyer(ctx, path_id(ctx));
+    auto r = create_programme_item(ctx.db(), scope_of(ctx), b, programme_input(ctx));
+    if (!r) return buyer_page(ctx, b, r.error(), 422);
+    audit_write(ctx, "create", "purchase_programme_item", *r,
+                fmt::format("{} : {} ({})", b.name, ctx.form("title"), ctx.form("year")));
+    ctx.flash(ctx.form("kind") == "meeting" ? "Réunion ajoutée à la programmation." : "Marché prévu ajouté à la programmation.");
+    return http::Response::redirect(fmt::format("/acheteurs/{}?annee={}#programmation", b.id, text::trim(ctx.form("year"))));
+  });
+  app.route("GET", "/acheteurs/{id}/programme/{item}/modifier", writers, [](Ctx& ctx) {
+    auto b = load_buyer(ctx, path_id(ctx));
+    auto item = get_programme_item(ctx.db(), b.id, path_id(ctx, "item"));
+    if (!item) throw web::NotFound{};
+    return programme_item_form(ctx, b, *item, programme_values(*item), {}, 200);
+  });
+  app.route("POST", "/acheteurs/{id}/programme/{item}", writers, [](Ctx& ctx) {
+    auto b = load_buyer(ctx, path_id(ctx));
+    auto item = get_programme_item(ctx.db(), b.id, path_id(ctx, "item"));
+    if (!item) throw web::NotFound{};
+    auto r = update_programme_item(ctx.db(), scope_of(ctx), b, item->id, programme_input(ctx));
+    if (!r) return programme_item_form(ctx, b, *item, programme_typed(ctx), r.error(), 422);
+    audit_write(ctx, "update", "purchase_programme_item", item->id,
+                fmt::format("{} : {} ({}), statut {}", b.name, ctx.form("title"), ctx.form("year"), ctx.form("status")));
+    ctx.flash("Programmation modifiée.");
+    return http::Response::redirect(fmt::format("/acheteurs/{}?annee={}#programmation", b.id, text::trim(ctx.form("year"))));
   });
 
   app.route("GET", "/regles", writers, [](Ctx& ctx) { return rule_sets_page(ctx, 0, {}, 200); });

@@ -218,6 +218,82 @@ json::object import_report_json(const Plan& plan) {
   return {{"lines", plan.data_lines}, {"valid", plan.valid.size()}, {"rejected", plan.errors.size()}, {"errors", errors}};
 }
 
+Buyer buyer_or_404(Ctx& ctx, std::int64_t id) {
+  auto b = get_buyer(ctx.db(), scope_of(ctx), id);
+  if (!b) throw web::NotFound{};
+  return *b;
+}
+
+json::object party_json(const Party& p) {
+  return {{"contract_id", p.contract_id},
+          {"organisation_id", p.organisation_id},
+          {"organisation_name", p.organisation_name},
+          {"role", p.role},
+          {"role_label", label_of(kPartyRoles, p.role)}};
+}
+
+json::object programme_item_json(const ProgrammeItem& i) {
+  return {{"id", i.id},
+          {"buyer_id", i.buyer_id},
+          {"year", i.year},
+          {"kind", i.kind},
+          {"title", i.title},
+          {"sector", i.sector.empty() ? json::value(nullptr) : json::value(i.sector)},
+          {"clause_type", i.clause_type.empty() ? json::value(nullptr) : json::value(i.clause_type)},
+          {"planned_on", i.planned_on.empty() ? json::value(nullptr) : json::value(i.planned_on)},
+          {"estimated_amount_cents", opt_json(i.estimated_amount_cents)},
+          {"status", i.status},
+          {"contract_id", opt_json(i.contract_id)},
+          {"contract_reference", i.contract_id ? json::value(i.contract_reference) : json::value(nullptr)},
+          {"notes", i.notes},
+          {"created_at", i.created_at}};
+}
+
+// The item's fields from a JSON body; absent fields keep `base` (PATCH) or are
+// empty (POST). The amount is estimated_amount_cents (integer) or
+// estimated_amount (euros as text, "12 500,50").
+ProgrammeItemInput programme_input(const json::object& body, web::Errors& errors, const ProgrammeItemInput& base = {}) {
+  ProgrammeItemInput in;
+  in.year = json_field(body, "year", errors, base.year);
+  in.kind = json_field(body, "kind", errors, base.kind);
+  in.title = json_field(body, "title", errors, base.title);
+  in.sector = json_field(body, "sector", errors, base.sector);
+  in.clause_type = json_field(body, "clause_type", errors, base.clause_type);
+  in.planned_on = json_field(body, "planned_on", errors, base.planned_on);
+  in.status = json_field(body, "status", errors, base.status);
+  in.contract_id = json_field(body, "contract_id", errors, base.contract_id);
+  in.notes = json_field(body, "notes", errors, base.notes);
+  in.estimated_amount = base.estimated_amount;
+  if (body.contains("estimated_amount_cents")) {
+    auto c = json_field(body, "estimated_amount_cents", errors);
+    if (c.empty()) {
+      in.estimated_amount.clear();
+    } else if (auto v = integer_of(c)) {
+      auto a = *v < 0 ? -*v : *v;
+      in.estimated_amount = fmt::format("{}{}.{:02d}", *v < 0 ? "-" : "", a / 100, a % 100);
+    } else {
+      errors.push_back({"estimated_amount_cents", "Ce champ doit être un nombre entier de centimes."});
+    }
+  } else if (body.contains("estimated_amount")) {
+    in.estimated_amount = json_field(body, "estimated_amount", errors);
+  }
+  return in;
+}
+
+ProgrammeItemInput input_of(const ProgrammeItem& i) {
+  return {std::to_string(i.year),
+          i.kind,
+          i.title,
+          i.sector,
+          i.clause_type,
+          i.planned_on,
+          i.estimated_amount_cents ? fmt::format("{}.{:02d}", *i.estimated_amount_cents / 100, *i.estimated_amount_cents % 100)
+                                   : "",
+          i.status,
+          i.contract_id ? std::to_string(*i.contract_id) : "",
+          i.notes};
+}
+
 // ?commit=none (default: report only), valid (the valid lines), all (everything or nothing).
 std::string commit_mode(Ctx& ctx) {
   auto m = ctx.req.query("commit");
@@ -262,6 +338,53 @@ void register_api_routes(web::App& app) {
     if (!r) return web::validation_problem(r.error());
     audit(ctx, "create", "public_buyer", *r, "");
     return json_response(json::object{{"id", *r}}, 201);
+  });
+
+  // --- Purchase programme of a buyer ---
+  app.route("GET", "/api/v1/buyers/{id}/programme", access, [](Ctx& ctx) {
+    auto b = buyer_or_404(ctx, path_id(ctx));
+    std::optional<int> year;
+    if (auto y = ctx.req.query("year"); !y.empty()) {
+      year = parse_programme_year(y);
+      if (!year)
+        return web::validation_problem({{"year", fmt::format("Cette année n'est pas valide : une année de {} à {} (exemple : 2021).",
+                                                             kFirstProgrammeYear, kLastProgrammeYear)}});
+    }
+    json::array items, years;
+    for (auto& i : programme_of(ctx.db(), b.id, year)) items.push_back(programme_item_json(i));
+    for (int y : programme_years(ctx.db(), b.id)) years.push_back(y);
+    return json_response(json::object{{"buyer_id", b.id}, {"name", b.name}, {"years", std::move(years)}, {"items", std::move(items)}});
+  });
+  app.route("POST", "/api/v1/buyers/{id}/programme", access, [](Ctx& ctx) {
+    auto b = buyer_or_404(ctx, path_id(ctx));
+    auto body = ctx.json_body();
+    web::Errors errors;
+    auto in = programme_input(body, errors);
+    if (!errors.empty()) return web::validation_problem(errors);
+    auto r = create_programme_item(ctx.db(), scope_of(ctx), b, in);
+    if (!r) return web::validation_problem(r.error());
+    audit(ctx, "create", "purchase_programme_item", *r, fmt::format("{} : {} ({})", b.name, in.title, in.year));
+    return json_response(programme_item_json(*get_programme_item(ctx.db(), b.id, *r)), 201);
+  });
+  app.route("GET", "/api/v1/buyers/{id}/programme/{item_id}", access, [](Ctx& ctx) {
+    auto b = buyer_or_404(ctx, path_id(ctx));
+    auto item = get_programme_item(ctx.db(), b.id, path_id(ctx, "item_id"));
+    if (!item) throw web::NotFound{};
+    return json_response(programme_item_json(*item));
+  });
+  app.route("PATCH", "/api/v1/buyers/{id}/programme/{item_id}", access, [](Ctx& ctx) {
+    auto b = buyer_or_404(ctx, path_id(ctx));
+    auto item = get_programme_item(ctx.db(), b.id, path_id(ctx, "item_id"));
+    if (!item) throw web::NotFound{};
+    auto body = ctx.json_body();
+    web::Errors errors;
+    auto in = programme_input(body, errors, input_of(*item));
+    if (!errors.empty()) return web::validation_problem(errors);
+    auto r = update_programme_item(ctx.db(), scope_of(ctx), b, item->id, in);
+    if (!r) return web::validation_problem(r.error());
+    audit(ctx, "update", "purchase_programme_item", item->id,
+          fmt::format("{} : {} ({}), statut {}", b.name, in.title, in.year, in.status));
+    return json_response(programme_item_json(*get_programme_item(ctx.db(), b.id, item->id)));
   });
 
   // --- Contracts ---
@@ -363,6 +486,41 @@ void register_api_routes(web::App& app) {
     if (!r) return web::validation_problem(r.error());
     audit(ctx, "update", "contract", c.id, "Statut : " + *r);
     return json_response(contract_json(contract_or_404(ctx, c.id)), 201);
+  });
+  // --- Parties: co-contractors and subcontractors ---
+  app.route("GET", "/api/v1/contracts/{id}/parties", access, [](Ctx& ctx) {
+    auto c = contract_or_404(ctx, path_id(ctx));
+    json::array items;
+    for (auto& p : contract_parties(ctx.db(), c.id)) items.push_back(party_json(p));
+    return json_response(json::object{{"items", std::move(items)}});
+  });
+  app.route("POST", "/api/v1/contracts/{id}/parties", access, [](Ctx& ctx) {
+    auto c = contract_or_404(ctx, path_id(ctx));
+    auto body = ctx.json_body();
+    web::Errors errors;
+    PartyInput in{json_field(body, "organisation_id", errors), json_field(body, "role", errors)};
+    if (!errors.empty()) return web::validation_problem(errors);
+    auto r = add_party(ctx.db(), c, in);
+    if (!r) return web::validation_problem(r.error());
+    audit(ctx, "update", "contract", c.id, fmt::format("{} ajouté : {}", label_of(kPartyRoles, r->role), r->organisation_name));
+    return json_response(party_json(*r), 201);
+  });
+  // ?role= says which of the organisation's roles on the contract is removed.
+  app.route("DELETE", "/api/v1/contracts/{id}/parties/{organisation_id}", access, [](Ctx& ctx) {
+    auto c = contract_or_404(ctx, path_id(ctx));
+    auto org = path_id(ctx, "organisation_id");
+    auto role = ctx.req.query("role");
+    if (!find_code(kPartyRoles, role))
+      return web::validation_problem({{"role", "Indiquez le rôle retiré : role=co_contractor (cotraitant) ou "
+                                               "role=subcontractor (sous-traitant)."}});
+    std::string name;
+    for (auto& p : contract_parties(ctx.db(), c.id))
+      if (p.organisation_id == org && p.role == role) name = p.organisation_name;
+    if (name.empty() || !remove_party(ctx.db(), c.id, org, role)) throw web::NotFound{};
+    audit(ctx, "update", "contract", c.id, fmt::format("{} retiré : {}", label_of(kPartyRoles, role), name));
+    http::Response res;
+    res.status = 204;
+    return res;
   });
   // Bulk: {"contract_ids": [..], "transition": …}; all or nothing.
   app.route("POST", "/api/v1/contracts/status-changes", access, [](Ctx& ctx) {
