@@ -1167,6 +1167,15 @@ ContractsPlan plan_contracts_import(db::Connection& db, const Scope& scope, std:
   std::map<std::string, std::int64_t> buyers;  // folded name → buyer id
   for (auto& b : list_buyers(db, scope)) buyers[text::fold(b.name)] = b.id;
   std::map<std::string, std::optional<std::int64_t>> holders;  // folded name → organisation (cached)
+  auto organisation_by_name = [&](std::string_view name) {
+    auto folded = text::fold(name);
+    auto it = holders.find(folded);
+    if (it == holders.end()) {
+      auto r = db.query("SELECT id FROM organisations WHERE sort_name = ? ORDER BY id LIMIT 1", {folded});
+      it = holders.emplace(folded, r.empty() ? std::nullopt : std::optional<std::int64_t>(r.rows[0].integer(0))).first;
+    }
+    return it->second;
+  };
   std::set<std::pair<std::int64_t, std::string>> seen;
   for (std::size_t i = 1; i < table.records.size(); ++i) {
     auto& rec = table.records[i];
@@ -1200,14 +1209,35 @@ ContractsPlan plan_contracts_import(db::Connection& db, const Scope& scope, std:
       in.buyer_id = std::to_string(b->second);
     auto holder_name = text::trim(field_of(header, rec, "titulaire"));
     auto key = text::fold(holder_name);
-    if (!holders.contains(key)) {
-      auto r = db.query("SELECT id FROM organisations WHERE sort_name = ? ORDER BY id LIMIT 1", {key});
-      holders[key] = r.empty() ? std::nullopt : std::optional<std::int64_t>(r.rows[0].integer(0));
-    }
+    organisation_by_name(holder_name);
     if (!holders[key])
       errors.push_back({"holder_organisation_id", fmt::format("le titulaire « {} » n'est pas dans l'annuaire.", holder_name)});
     else
       in.holder_organisation_id = std::to_string(*holders[key]);
+    // Parties named in their columns ("A; B"), each in the directory and not the holder.
+    auto read_parties = [&](const char* column, std::optional<std::vector<std::int64_t>>& out) {
+      if (!header.at.contains(column)) return;
+      out.emplace();
+      auto cell = field_of(header, rec, column);
+      std::size_t start = 0;
+      while (start <= cell.size()) {
+        auto end = cell.find(';', start);
+        if (end == std::string::npos) end = cell.size();
+        auto name = text::trim(std::string_view(cell).substr(start, end - start));
+        start = end + 1;
+        if (name.empty()) continue;
+        auto id = organisation_by_name(name);
+        if (!id)
+          errors.push_back({column, fmt::format("« {} » n'est pas dans l'annuaire.", name)});
+        else if (holders[key] && *id == *holders[key])
+          errors.push_back({column, fmt::format("« {} » est le titulaire du marché.", name)});
+        else if (std::ranges::find(*out, *id) == out->end())
+          out->push_back(*id);
+      }
+    };
+    std::optional<std::vector<std::int64_t>> co_contractors, subcontractors;
+    read_parties("cotraitants", co_contractors);
+    read_parties("sous_traitants", subcontractors);
     auto checked = check_contract(in);
     if (!checked)
       for (auto& e : checked.error())
@@ -1232,7 +1262,7 @@ ContractsPlan plan_contracts_import(db::Connection& db, const Scope& scope, std:
                                                    checked->reference)});
       continue;
     }
-    ContractLine line{rec.line, in, std::nullopt};
+    ContractLine line{rec.line, in, std::nullopt, std::move(co_contractors), std::move(subcontractors)};
     auto existing = db.query("SELECT id FROM public_contracts WHERE buyer_id = ? AND sort_reference = ?",
                              {checked->buyer_id, fold_ref});
     if (!existing.empty()) line.existing_id = existing.rows[0].integer(0);
@@ -1283,6 +1313,12 @@ std::size_t apply_contracts_import(db::Connection& db, const Scope& scope, const
                {id, format_date(checked->notified_on), opt(user_id), now});
     }
     web::store_words(db, "contract_words", "contract_id", id, search);
+    for (auto& [orgs, role] : {std::pair{&line.co_contractors, "co_contractor"}, std::pair{&line.subcontractors, "subcontractor"}}) {
+      if (!*orgs) continue;
+      db.query("DELETE FROM contract_parties WHERE contract_id = ? AND role = ?", {id, std::string(role)});
+      for (auto org : **orgs)
+        db.query("INSERT INTO contract_parties (contract_id, organisation_id, role) VALUES (?, ?, ?)", {id, org, std::string(role)});
+    }
     ++n;
   }
   tx.commit();

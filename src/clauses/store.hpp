@@ -250,18 +250,23 @@ std::size_t apply_statement_import(db::Connection& db, const StatementPlan& plan
 
 // --- Contracts table import ---------------------------------------------------------------------------
 // reference;acheteur;objet;lots;secteur;titulaire;montant;notification;debut;fin;type_clause;heures_exigees;
-// part_main_oeuvre;taux_insertion;cout_horaire;statut
+// part_main_oeuvre;taux_insertion;cout_horaire;statut;cotraitants;sous_traitants
 // The buyer and the holder are named as in the directory (buyer among the
 // scope's buyers); a reference already known for that buyer updates the contract.
+// cotraitants and sous_traitants (optional columns, names of the directory
+// separated by ";", as the export writes them): when the column is in the
+// file, its names replace the contract's parties of that role.
 
 inline constexpr std::string_view kContractsHeader =
     "reference;acheteur;objet;lots;secteur;titulaire;montant;notification;debut;fin;type_clause;heures_exigees;"
-    "part_main_oeuvre;taux_insertion;cout_horaire;statut";
+    "part_main_oeuvre;taux_insertion;cout_horaire;statut;cotraitants;sous_traitants";
 
 struct ContractLine {
   std::size_t line = 0;
   ContractInput input;
   std::optional<std::int64_t> existing_id;
+  // Organisations of each role; nullopt when the file has no such column (parties left as they are).
+  std::optional<std::vector<std::int64_t>> co_contractors, subcontractors;
 };
 
 struct ContractsPlan {

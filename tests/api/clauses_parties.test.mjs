@@ -319,6 +319,29 @@ test('buyer page: the programme by year, a refused item comes back with what was
   assert.match(journal, /Nantes Métropole : Nettoyage des gymnases \(2021\), statut done/);
 });
 
+test('the contracts table import names the parties: unknown names are reported by line, the rest replaces them', async () => {
+  const head = 'reference;acheteur;objet;lots;secteur;titulaire;montant;notification;debut;fin;type_clause;heures_exigees;'
+    + 'part_main_oeuvre;taux_insertion;cout_horaire;statut;cotraitants;sous_traitants';
+  const row = (ref, co, sub) => `${ref};Nantes Métropole;Nettoyage des piscines;;Nettoyage;Propreté Atlantique;480 000;`
+    + `2021-01-15;2021-02-01;2022-01-31;Condition d'exécution;1 200;;;;;${co};${sub}`;
+  const csv = [head, row('2021-IMPORT-001', 'Clair Nettoyage', '"Solipass; Association intermédiaire Erdre et Loire"'),
+    row('2021-IMPORT-002', 'Nettoyage Fantôme SARL', '')].join('\r\n') + '\r\n';
+  const res = await facilitator.request('POST', '/api/v1/contracts/import?commit=all',
+    { body: csv, headers: { 'content-type': 'text/csv', accept: 'application/json' } });
+  assert.equal(res.status, 422);
+  const report = await res.json();
+  assert.deepEqual(report.errors, [{ line: 3, message: 'cotraitants : « Nettoyage Fantôme SARL » n\'est pas dans l\'annuaire.' }]);
+  assert.equal(report.imported, 0);
+  const ok = await facilitator.request('POST', '/api/v1/contracts/import?commit=valid',
+    { body: csv, headers: { 'content-type': 'text/csv', accept: 'application/json' } });
+  assert.equal(ok.status, 200);
+  assert.equal((await ok.json()).imported, 1);
+  const c = (await facilitator.call('GET', '/api/v1/contracts?q=2021-IMPORT-001')).body.items[0];
+  const parties = (await facilitator.call('GET', `/api/v1/contracts/${c.id}/parties`)).body.items;
+  assert.deepEqual(parties.map((p) => [p.organisation_name, p.role]), [['Clair Nettoyage', 'co_contractor'],
+    ['Association intermédiaire Erdre et Loire', 'subcontractor'], ['Solipass', 'subcontractor']]);
+});
+
 test('the OpenAPI document describes parties and programme', async () => {
   const doc = await (await fetch(server.url + '/api/v1/openapi.json')).json();
   assert.deepEqual(Object.keys(doc.paths['/api/v1/contracts/{id}/parties']).sort(), ['get', 'post']);

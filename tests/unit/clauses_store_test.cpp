@@ -435,6 +435,42 @@ TEST_P(ClausesStore, ContractsTableImportCreatesAndUpdatesWithALineReport) {
   EXPECT_EQ(list_contracts(conn(), scope, all).size(), 2u);
 }
 
+TEST_P(ClausesStore, ContractsTableImportReplacesThePartiesOfTheRolesItsColumnsName) {
+  auto siae = org("Solipass", "aci", std::nullopt);
+  std::string head =
+      "reference;acheteur;objet;lots;secteur;titulaire;montant;notification;debut;fin;type_clause;heures_exigees;"
+      "part_main_oeuvre;taux_insertion;cout_horaire;statut;cotraitants;sous_traitants\n";
+  std::string line = "2020-NET-001;Nantes Métropole Habitat;Nettoyage;;cleaning;Propreté Atlantique;80 000;2020-01-15;"
+                     "2020-02-01;2021-01-31;execution_condition;300;;;;;";
+  auto plan = plan_contracts_import(conn(), scope, head + line + "Bâtisseurs de l'Erdre;\"solipass; SOLIPASS\"\n" + 
+                                                       "2020-NET-002" + line.substr(12) + "Inconnue SA;Propreté Atlantique\n");
+  ASSERT_TRUE(plan.fatal.empty()) << plan.fatal;
+  ASSERT_EQ(plan.valid.size(), 1u);
+  ASSERT_EQ(plan.errors.size(), 2u);
+  EXPECT_EQ(plan.errors[0].message, "cotraitants : « Inconnue SA » n'est pas dans l'annuaire.");
+  EXPECT_EQ(plan.errors[1].message, "sous_traitants : « Propreté Atlantique » est le titulaire du marché.");
+  EXPECT_EQ(apply_contracts_import(conn(), scope, plan, facilitator), 1u);
+  auto id = contracts_by_reference(conn(), scope, "2020-NET-001").at(0).id;
+  auto parties = contract_parties(conn(), id);
+  ASSERT_EQ(parties.size(), 2u);
+  EXPECT_EQ(parties[0].organisation_name, "Bâtisseurs de l'Erdre");
+  EXPECT_EQ(parties[0].role, "co_contractor");
+  EXPECT_EQ(parties[1].organisation_id, siae);  // named twice, added once
+  EXPECT_EQ(parties[1].role, "subcontractor");
+
+  // A file without the columns leaves the parties; an empty cell in a column clears that role.
+  std::string old_head = head.substr(0, head.find(";cotraitants")) + "\n";
+  auto without = plan_contracts_import(conn(), scope, old_head + line.substr(0, line.size() - 1) + "\n");
+  ASSERT_EQ(without.valid.size(), 1u) << (without.errors.empty() ? "" : without.errors[0].message);
+  apply_contracts_import(conn(), scope, without, facilitator);
+  EXPECT_EQ(contract_parties(conn(), id).size(), 2u);
+  auto cleared = plan_contracts_import(conn(), scope, head + line + ";Solipass\n");
+  apply_contracts_import(conn(), scope, cleared, facilitator);
+  parties = contract_parties(conn(), id);
+  ASSERT_EQ(parties.size(), 1u);
+  EXPECT_EQ(parties[0].role, "subcontractor");
+}
+
 TEST_P(ClausesStore, AContractsHoursArePagedNewestMonthFirstAndFilteredByMonthOrSituation) {
   auto id = ok(create_contract(conn(), scope, contract_input("2020-DPE-0142", city_buyer), facilitator));
   auto c = contract(id);
