@@ -161,6 +161,12 @@ test('the programme through the API: French amounts and dates, every error by fi
   assert.equal(byField(res).contract_id, `Le marché ${cityContract.reference} est un marché de Ville de Nantes, pas de `
     + 'Nantes Métropole Habitat : choisissez un marché de cet acheteur.');
   assertProblem(await facilitator.call('POST', path, '{"year": 20'), 400);
+  // Malformed UTF-8 in a title: a clear 4xx, nothing stored.
+  const raw = await facilitator.request('POST', path, { body: Buffer.concat([
+    Buffer.from('{"year": 2021, "kind": "meeting", "title": "R'), Buffer.from([0xff, 0xfe]), Buffer.from('union"}')]),
+    headers: { 'content-type': 'application/json', accept: 'application/json' } });
+  assert.ok(raw.status === 400 || raw.status === 422, `malformed UTF-8: ${raw.status}`);
+  assert.equal(raw.headers.get('content-type'), 'application/problem+json');
   assertProblem(await facilitator.call('GET', `${path}?year=abc`), 422);
   assert.equal((await facilitator.call('GET', path)).body.items.length, before + 2, 'nothing written by the refused calls');
 
