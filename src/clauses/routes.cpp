@@ -7,7 +7,9 @@
 #include "clauses/routes.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <set>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -133,7 +135,7 @@ std::vector<std::pair<std::int64_t, std::string>> holder_items(Ctx& ctx) {
 // Possible parties of a contract: employers, SIAE, GEIQ and adapted companies
 // of the directory; the insertion structures are marked with their kind.
 std::vector<std::pair<std::int64_t, std::string>> party_items(Ctx& ctx) {
-  std::vector<std::pair<std::int64_t, std::string>> out;
+  std::vector<std::tuple<std::string, std::int64_t, std::string>> sorted;  // sort name, id, label
   for (const char* kind : {"employer", "siae", "geiq", "ea"}) {
     network::OrgFilter f;
     f.kind = kind;
@@ -145,10 +147,13 @@ std::vector<std::pair<std::int64_t, std::string>> party_items(Ctx& ctx) {
         std::ranges::transform(code, code.begin(), [](unsigned char ch) { return static_cast<char>(std::toupper(ch)); });
         label += " (" + code + ")";
       }
-      out.emplace_back(o.id, label);
+      sorted.emplace_back(o.sort_name, o.id, std::move(label));
     }
   }
-  std::ranges::sort(out, [](auto& a, auto& b) { return text::fold(a.second) < text::fold(b.second); });
+  std::ranges::sort(sorted);
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  out.reserve(sorted.size());
+  for (auto& [key, id, label] : sorted) out.emplace_back(id, std::move(label));
   return out;
 }
 
@@ -917,10 +922,18 @@ const char* const kProgrammeFields[] = {"year", "kind", "title", "sector", "clau
                                         "estimated_amount", "status", "contract_id", "notes"};
 
 ProgrammeItemInput programme_input(Ctx& ctx) {
-  return {ctx.form("year"),       ctx.form("kind"),       ctx.form("title"),
-          ctx.form("sector"),     ctx.form("clause_type"), ctx.form("planned_on"),
-          ctx.form("estimated_amount"), ctx.form("status"), ctx.form("contract_id"),
-          ctx.form("notes")};
+  ProgrammeItemInput in;
+  in.year = ctx.form("year");
+  in.kind = ctx.form("kind");
+  in.title = ctx.form("title");
+  in.sector = ctx.form("sector");
+  in.clause_type = ctx.form("clause_type");
+  in.planned_on = ctx.form("planned_on");
+  in.estimated_amount = ctx.form("estimated_amount");
+  in.status = ctx.form("status");
+  in.contract_id = ctx.form("contract_id");
+  in.notes = ctx.form("notes");
+  return in;
 }
 
 json::object programme_typed(Ctx& ctx) {
