@@ -62,6 +62,19 @@ test('a planned contract is added to the buyer\'s programme 2021, after a French
   assert.equal(await page.locator('#programme-2020').count(), 0, 'the year filter shows 2021 only');
   await screenshots(page, 'clauses-buyer-programme');
   await assertAccessible('/acheteurs/{id}?annee=2021');
+
+  // Edited: the form shows the French date and amount; dropped, the year's summary no longer counts its amount.
+  await page.getByRole('link', { name: 'Modifier « Nettoyage des gymnases métropolitains »' }).click();
+  await page.waitForURL(/\/programme\/\d+\/modifier$/);
+  assert.equal(await page.getByLabel('Date prévue').inputValue(), '01/03/2021');
+  assert.equal(await page.getByLabel('Montant estimé (€ HT)').inputValue(), '12500,50');
+  await assertAccessible('/acheteurs/{id}/programme/{item}/modifier');
+  await page.getByLabel('Statut').selectOption({ label: 'Abandonné' });
+  await page.getByRole('button', { name: 'Enregistrer' }).click();
+  await page.waitForURL(/\/acheteurs\/\d+\?annee=2021/);
+  const edited = (await tableRows(page.locator('#programme-2021'))).find((r) => r[2] === 'Nettoyage des gymnases métropolitains');
+  assert.equal(edited[5], 'Abandonné');
+  assert.match(await page.locator('#summary-2021').textContent(), /^3 marché\(s\) prévu\(s\), dont 0 réalisé\(s\) et 1 abandonné\(s\) ; 1 520 000,00 € estimés hors abandons ; 2 réunion\(s\)\.$/);
   rig.assertClean();
 });
 
