@@ -545,6 +545,9 @@ http::Response contract_page_route(Ctx& ctx, const Contract& c, const FormState*
   if (hours_form) hours_values = state->values;
   auto hv = [&](const char* k) { return std::string(hours_values[k].as_string()); };
   const bool party_form = state && state->name == "party";
+  // The chooser lists the directory's companies and SIAE (hundreds): only when asked
+  // for, so that the page read many times a day stays light.
+  const bool show_party_form = party_form || ctx.req.query("ajouter") == "cotraitant";
   json::object party_values{{"organisation_id", ""}, {"role", ""}};
   if (party_form) party_values = state->values;
   auto pv = [&](const char* k) { return std::string(party_values[k].as_string()); };
@@ -604,11 +607,15 @@ http::Response contract_page_route(Ctx& ctx, const Contract& c, const FormState*
       {"parties", parties},
       {"no_parties", parties.empty()},
       {"party_errors", party_form ? page_errors(state->errors) : json::object{}},
+      {"show_party_form", show_party_form},
       {"party_fields",
-       fields_json({{"organisation_id", "Organisation", "select", true, "Entreprise, SIAE, GEIQ ou entreprise adaptée de l'annuaire",
-                     id_options(party_items(ctx), pv("organisation_id"))},
-                    {"role", "Rôle", "select", true, nullptr, options(kPartyRoles, pv("role"))}},
-                   party_values, party_form ? state->errors : none)},
+       show_party_form
+           ? fields_json({{"organisation_id", "Organisation", "select", true,
+                           "Entreprise, SIAE, GEIQ ou entreprise adaptée de l'annuaire",
+                           id_options(party_items(ctx), pv("organisation_id"))},
+                          {"role", "Rôle", "select", true, nullptr, options(kPartyRoles, pv("role"))}},
+                         party_values, party_form ? state->errors : none)
+           : json::array{}},
       {"status_fields",
        fields_json({{"effective_on", "Date d'effet", "date", true},
                     {"reason", "Motif", "text", false, "Obligatoire sauf pour une reprise ou une clôture"},

@@ -228,7 +228,11 @@ test('scope and roles: another territory gets 404, a member or a partner 403, on
 test('contract page: add a subcontractor, errors in French next to the field with the choice kept, then remove it', async () => {
   const c = await newContract();
   let html = await (await facilitatorPage.get(`/marches/${c.id}`)).text();
-  assert.match(text(html), /Cotraitants et sous-traitants .* Organisation Rôle Action Aucun cotraitant ni sous-traitant enregistré pour ce marché\./);
+  assert.match(text(html), /Cotraitants et sous-traitants .* Organisation Rôle Action Aucun cotraitant ni sous-traitant enregistré pour ce marché\. Ajouter un cotraitant ou un sous-traitant/);
+  assert.ok(!html.includes('id="party-form"'), 'the chooser of organisations comes only when asked for');
+  html = await (await facilitatorPage.get(`/marches/${c.id}?ajouter=cotraitant`)).text();
+  assert.match(html, /<form method="post" action="\/marches\/\d+\/cotraitants" class="form" novalidate id="party-form">/);
+  assert.match(html, /<option value="\d+">Solipass \(ACI\)<\/option>/);
   const csrf = ApiClient.csrfOf(html);
   // No CSRF token: refused.
   let res = await facilitatorPage.post(`/marches/${c.id}/cotraitants`, { form: { organisation_id: String(ids[DEMO.solipass]), role: 'subcontractor' } });

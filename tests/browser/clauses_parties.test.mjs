@@ -85,6 +85,10 @@ test('an SIAE is added as subcontractor on a contract of the programme, then rem
   // The planned cleaning contract of 2020 was notified: its link leads to the contract.
   await page.locator('#programme-2020 tbody a[href^="/marches/"]').first().click();
   await page.waitForURL(/\/marches\/\d+$/);
+  // The chooser comes when asked for: the page itself stays light.
+  assert.equal(await page.locator('#party-form').count(), 0);
+  await page.getByRole('link', { name: 'Ajouter un cotraitant ou un sous-traitant' }).click();
+  await page.waitForURL(/\/marches\/\d+\?ajouter=cotraitant#party-form$/);
   const form = page.locator('#party-form');
   await form.getByRole('button', { name: 'Ajouter' }).click();
   await page.waitForLoadState();
