@@ -174,7 +174,7 @@ std::expected<ProfileValues, web::Errors> validate_profile(const ProfileInput& i
   if (!in.email.empty() && !network::email_plausible(in.email))
     errors.push_back({"email", "Adresse e-mail invalide."});
   if (!in.phone.empty() && !network::phone_plausible(in.phone))
-    errors.push_back({"phone", "Numéro de téléphone invalide (dix chiffres commençant par 0)."});
+    errors.push_back({"phone", "Le numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78)."});
   if (!in.postcode.empty() && !network::is_postcode(in.postcode))
     errors.push_back({"postcode", "Le code postal compte cinq chiffres."});
   if (!in.department.empty() && !network::find_department(in.department))

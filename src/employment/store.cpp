@@ -214,11 +214,29 @@ std::optional<Offer> get_offer(db::Connection& db, const Viewer& viewer, std::in
 }
 
 namespace {
+}  // namespace
+
+std::optional<std::string> contract_reference(db::Connection& db, const Scope& scope, std::int64_t contract_id) {
+  db::Params params{contract_id};
+  auto r = db.query("SELECT c.reference FROM public_contracts c JOIN organisations o ON o.id = c.organisation_id "
+                    "WHERE c.id = ? AND " + network::scope_condition(scope, params, "o.path"),
+                    params);
+  if (r.empty()) return std::nullopt;
+  return r.rows[0].text(0);
+}
+
+namespace {
+
 std::expected<OfferValues, web::Errors> check_offer(db::Connection& db, const Scope& scope, const OfferInput& in) {
   auto v = validate_offer(in, lookup_in(db));
   if (!v) return v;
   if (!employer_in_scope(db, scope, v->employer_id))
     return std::unexpected(web::Errors{{"employer_id", "Employeur introuvable dans votre périmètre."}});
+  if (v->contract_id && !contract_reference(db, scope, *v->contract_id))
+    return std::unexpected(web::Errors{
+        {"contract_id", fmt::format("Aucun marché public n° {} dans votre périmètre : vérifiez le numéro sur la fiche du "
+                                    "marché, ou laissez ce champ vide.",
+                                    *v->contract_id)}});
   return v;
 }
 

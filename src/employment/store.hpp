@@ -86,6 +86,9 @@ std::optional<Offer> get_offer(db::Connection& db, const Viewer& viewer, std::in
 
 // `organisation_id` (the owner) has been checked against the caller's scope;
 // the employer must be an organisation of kind employer in `scope`.
+// The reference of a public contract (clauses module) in the scope, to link an offer to it.
+std::optional<std::string> contract_reference(db::Connection& db, const Scope& scope, std::int64_t contract_id);
+
 std::expected<std::int64_t, web::Errors> create_offer(db::Connection& db, const Scope& scope,
                                                       std::int64_t organisation_id, const OfferInput& input,
                                                       std::int64_t user_id);

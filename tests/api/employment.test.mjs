@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer } from '../support/server.mjs';
-import { ApiClient, tokenClient, organisationIds, stopServer } from '../support/api.mjs';
+import { ApiClient, tokenClient, loginAs, organisationIds, stopServer } from '../support/api.mjs';
 
 const MDE = "Maison de l'emploi de Nantes";
 const OUTSIDER = 'facilitatrice.marseille@test.passerelle.fr';
@@ -231,6 +231,21 @@ test('bad input: problem+json listing every field in French', async () => {
   assertProblem(date, 400);
   const notJson = await facilitator.request('POST', '/api/v1/offers', { body: '{', headers: { 'content-type': 'application/json' } });
   assert.equal(notJson.status, 400);
+  // The linked public contract must be one of the territory's: an unknown number is refused, nothing saved.
+  const offer = (await facilitator.call('GET', '/api/v1/offers?limit=1')).body.items[0];
+  const before = (await facilitator.call('GET', `/api/v1/offers/${offer.id}`)).body;
+  const noContract = await facilitator.call('PATCH', `/api/v1/offers/${offer.id}`, { contract_id: 999999, title: 'Autre intitulé' });
+  assertProblem(noContract, 422);
+  assert.equal(byField(noContract).contract_id,
+    'Aucun marché public n° 999999 dans votre périmètre : vérifiez le numéro sur la fiche du marché, ou laissez ce champ vide.');
+  assert.equal((await facilitator.call('GET', `/api/v1/offers/${offer.id}`)).body.title, before.title);
+  const contract = (await facilitator.call('GET', '/api/v1/contracts?limit=1')).body.items[0];
+  const linked = await facilitator.call('PATCH', `/api/v1/offers/${offer.id}`, { contract_id: contract.id });
+  assert.equal(linked.status, 200, JSON.stringify(linked.body));
+  assert.equal(linked.body.contract_id, contract.id);
+  const facilitatorPage = await loginAs(server, 'facilitator');
+  const page = await (await facilitatorPage.get(`/offres/${offer.id}`)).text();
+  assert.ok(page.includes(`<a href="/marches/${contract.id}">${contract.reference}</a> (n° ${contract.id})`), 'the offer links to its contract');
 });
 
 test('CV library search: accent-insensitive, trade matches ranked first, filters, CV file', async () => {

@@ -145,6 +145,19 @@ TEST(EmploymentRules, ConsentNeedsADateNotInTheFuture) {
   EXPECT_TRUE(validate_profile(p, kToday, known));  // a profile may wait for consent, unseen by companies
 }
 
+TEST(EmploymentRules, AProfilePhoneMayBeFrenchOrInternationalAndTheErrorSaysSo) {
+  auto p = good_profile();
+  for (const char* phone : {"06 12 34 56 78", "+33 6 12 34 56 78", "0612345678"}) {
+    p.phone = phone;
+    EXPECT_TRUE(validate_profile(p, kToday, known)) << phone;
+  }
+  p.phone = "12";
+  auto v = validate_profile(p, kToday, known);
+  ASSERT_FALSE(v);
+  EXPECT_EQ(err(v.error(), "phone")->message,
+            "Le numéro de téléphone n'est pas valide (exemple : 06 12 34 56 78 ou +33 6 12 34 56 78).");
+}
+
 TEST(EmploymentRules, ProfileTradesAndMobility) {
   auto p = good_profile();
   p.target_trades = {};

@@ -144,11 +144,41 @@ TEST_P(EmploymentStore, OfferStatusChangesAreHistoryRowsAndContractIsOptional) {
   auto id = ok(create_offer(conn(), fac.scope, mde, in, facilitator));
   EXPECT_FALSE(get_offer(conn(), fac, id)->contract_id);
   in.status = "filled";
-  in.contract_id = "77";
+  // The linked contract must be one of the caller's territory (clauses module).
+  auto contract_of = [&](std::int64_t organisation, const std::string& reference) {
+    auto at = auth::now_utc();
+    auto buyer = conn()
+                     .query("INSERT INTO public_buyers (organisation_id, buyer_organisation_id, created_at, updated_at) "
+                            "VALUES (?, ?, ?, ?) RETURNING id",
+                            {organisation, organisation, at, at})
+                     .rows.at(0)
+                     .integer(0);
+    return conn()
+        .query("INSERT INTO public_contracts (organisation_id, buyer_id, reference, sort_reference, search_text, title, "
+               "sector, holder_organisation_id, amount_cents, notified_on, start_date, end_date, clause_type, "
+               "required_minutes, hours_mode, status, status_since, created_at, updated_at) VALUES (?, ?, ?, ?, '', "
+               "'Nettoyage', 'cleaning', ?, 100000, '2020-01-02', '2020-02-01', '2021-01-31', 'execution_condition', "
+               "6000, 'entered', 'active', '2020-02-01', ?, ?) RETURNING id",
+               {organisation, buyer, reference, reference, employer, at, at})
+        .rows.at(0)
+        .integer(0);
+  };
+  auto ours = contract_of(mde, "2020-DPE-0142");
+  auto theirs = contract_of(other, "BREST-2020-7");
+  in.contract_id = std::to_string(theirs);
+  auto refused = update_offer(conn(), fac.scope, id, in, facilitator, "Poste pourvu");
+  ASSERT_FALSE(refused);
+  EXPECT_EQ(message_of(refused.error(), "contract_id"),
+            "Aucun marché public n° " + std::to_string(theirs) +
+                " dans votre périmètre : vérifiez le numéro sur la fiche du marché, ou laissez ce champ vide.");
+  EXPECT_EQ(get_offer(conn(), fac, id)->status, "open");  // nothing saved
+  in.contract_id = std::to_string(ours);
   ok(update_offer(conn(), fac.scope, id, in, facilitator, "Poste pourvu"));
   auto f = get_offer(conn(), fac, id);
   EXPECT_EQ(f->status, "filled");
-  EXPECT_EQ(f->contract_id, 77);
+  EXPECT_EQ(f->contract_id, ours);
+  EXPECT_EQ(contract_reference(conn(), fac.scope, ours), "2020-DPE-0142");
+  EXPECT_FALSE(contract_reference(conn(), fac.scope, theirs));
   auto h = offer_history(conn(), id);
   ASSERT_EQ(h.size(), 2u);
   EXPECT_EQ(h[0].status, "open");
