@@ -513,16 +513,7 @@ std::vector<Match> match_words(db::Connection& db, const Viewer& viewer, const P
     } else if (f.licence) {
       sql += "licence = 1 AND ";
     }
-    if (static_cast<unsigned char>(w.back()) < 0x7f) {
-      std::string high = w;
-      high.back() = static_cast<char>(high.back() + 1);
-      sql += "word >= ? AND word < ?";
-      params.emplace_back(w);
-      params.emplace_back(high);
-    } else {
-      sql += "word LIKE ?";
-      params.emplace_back(w + "%");
-    }
+    sql += web::word_prefix_condition(w, params);
     if (f.consent_only) sql += " AND consent = 1";
     if (!f.available_before.empty()) {
       sql += " AND (available_from = '' OR available_from <= ?)";

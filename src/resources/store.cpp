@@ -213,16 +213,8 @@ std::string ranked_matches(const std::vector<std::string>& words, const std::vec
   for (std::size_t i = 0; i < words.size(); ++i) {
     auto& w = words[i];
     matches += i ? " UNION ALL " : "";
-    if (static_cast<unsigned char>(w.back()) < 0x7f) {
-      std::string high = w;
-      high.back() = static_cast<char>(high.back() + 1);
-      matches += "SELECT resource_id, SUM(weight) AS weight FROM resource_words WHERE word >= ? AND word < ?";
-      params.emplace_back(w);
-      params.emplace_back(high);
-    } else {
-      matches += "SELECT resource_id, SUM(weight) AS weight FROM resource_words WHERE word LIKE ?";
-      params.emplace_back(w + "%");
-    }
+    matches += "SELECT resource_id, SUM(weight) AS weight FROM resource_words WHERE " +
+               web::word_prefix_condition(w, params);
     if (keys) {
       matches += " AND audience_key IN (";
       for (std::size_t k = 0; k < keys->size(); ++k) {
@@ -259,16 +251,7 @@ std::vector<Resource> search_by_index(db::Connection& db, const Reader& reader, 
     auto& w = words[i];
     db::Params params;
     std::string sql = "SELECT resource_id, weight FROM resource_words WHERE ";
-    if (static_cast<unsigned char>(w.back()) < 0x7f) {
-      std::string high = w;
-      high.back() = static_cast<char>(high.back() + 1);
-      sql += "word >= ? AND word < ?";
-      params.emplace_back(w);
-      params.emplace_back(high);
-    } else {
-      sql += "word LIKE ?";
-      params.emplace_back(w + "%");
-    }
+    sql += web::word_prefix_condition(w, params);
     if (!every_key) {
       sql += " AND audience_key IN (";
       for (std::size_t k = 0; k < keys.size(); ++k) {

@@ -27,6 +27,18 @@ std::vector<std::string> split_words(std::string_view text, std::size_t at_most)
   return out;
 }
 
+std::string word_prefix_condition(const std::string& word, db::Params& params, const char* column) {
+  if (!word.empty() && static_cast<unsigned char>(word.back()) < 0x7f) {
+    std::string high = word;
+    high.back() = static_cast<char>(high.back() + 1);
+    params.emplace_back(word);
+    params.emplace_back(std::move(high));
+    return fmt::format("{0} >= ? AND {0} < ?", column);
+  }
+  params.emplace_back(word + "%");
+  return fmt::format("{} LIKE ?", column);
+}
+
 void add_word_search(std::string& sql, db::Params& params, std::string_view q, const char* id_column,
                      const char* table, const char* owner) {
   if (text::trim(q).empty()) return;
@@ -35,18 +47,9 @@ void add_word_search(std::string& sql, db::Params& params, std::string_view q, c
     sql += " AND 1 = 0";  // only punctuation: nothing can match
     return;
   }
-  for (auto& w : query_words) {
-    if (static_cast<unsigned char>(w.back()) < 0x7f) {
-      std::string high = w;
-      high.back() = static_cast<char>(high.back() + 1);
-      sql += fmt::format(" AND {} IN (SELECT {} FROM {} WHERE word >= ? AND word < ?)", id_column, owner, table);
-      params.emplace_back(w);
-      params.emplace_back(high);
-    } else {
-      sql += fmt::format(" AND {} IN (SELECT {} FROM {} WHERE word LIKE ?)", id_column, owner, table);
-      params.emplace_back(w + "%");
-    }
-  }
+  for (auto& w : query_words)
+    sql += fmt::format(" AND {} IN (SELECT {} FROM {} WHERE {})", id_column, owner, table,
+                       word_prefix_condition(w, params));
 }
 
 void store_words(db::Connection& db, const char* table, const char* owner, std::int64_t id, std::string_view text) {

@@ -15,6 +15,11 @@ namespace passerelle::web {
 // without repeats, `at_most` of them.
 std::vector<std::string> split_words(std::string_view text, std::size_t at_most = 200);
 
+// "<column> >= ? AND <column> < ?" with its two parameters appended: the rows whose
+// word begins with `word` ("ile" → ["ile", "ilf")), one range of an index on the
+// column; "<column> LIKE ?" when the word ends in a byte that cannot be raised.
+std::string word_prefix_condition(const std::string& word, db::Params& params, const char* column = "word");
+
 // Adds " AND <id_column> IN (…)" per query word (at most 8): every word of the query
 // must begin a word of the row (e.g. "ile" → ["ile", "ilf")). A query of punctuation
 // only matches nothing; an empty one adds nothing.
