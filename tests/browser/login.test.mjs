@@ -78,7 +78,7 @@ test('an administrator sees the audit log in the navigation', async () => {
   await Promise.all([page.waitForURL(/\/contacts$/), page.getByRole('button', { name: 'Se connecter' }).click()]);
   const nav = page.getByRole('navigation', { name: 'Navigation principale' });
   assert.deepEqual(await nav.getByRole('link').allTextContents(),
-    ['Accueil', 'Marchés clausés', "Offres d'emploi", 'CVthèque', 'Positionnements', 'Tableau de bord emploi', 'Organisations', 'Contacts', 'Adhésions', 'Diagnostic territorial', 'Événements',
+    ['Accueil', 'Programmes', 'Marchés clausés', "Offres d'emploi", 'CVthèque', 'Positionnements', 'Tableau de bord emploi', 'Organisations', 'Contacts', 'Adhésions', 'Diagnostic territorial', 'Événements',
       'Groupes de travail', 'Projets financés', 'Hotline', 'FAQ', 'Ressources', 'Diffusions', "Journal d'audit", 'Courriels', 'Mon compte']);
   assert.equal(await nav.getByRole('link', { name: 'Contacts' }).getAttribute('aria-current'), 'page');
   assert.equal((await page.locator('header .who').textContent()).trim(), 'Agnès Administratrice');

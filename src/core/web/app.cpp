@@ -341,6 +341,7 @@ const std::vector<NavItem>& nav_items() {
       {"/participants", "Participants", {"referent", "supervisor"}},
       {"/supervision", "Supervision", {"supervisor"}},
       {"/tableau-de-bord", "Tableau de bord", {"supervisor", "referent"}},
+      {"/programmes", "Programmes", {"supervisor", "admin"}},
       {"/marches", "Marchés clausés", {"facilitator", "admin"}},
       {"/offres", "Offres d'emploi", {"facilitator", "partner", "admin"}},
       {"/cvtheque", "CVthèque", {"facilitator", "partner", "admin"}},
