@@ -762,7 +762,7 @@ struct Period {
   web::Errors errors;
 };
 
-// ?du=&au= (ISO dates); by default since the CV library's first profile (seed 003:
+// ?du=&au= (ISO dates); by default since the first profile of the caller's CV library (seed 003:
 // launched in September 2019) up to today.
 Period period_of(Ctx& ctx) {
   Period p;
@@ -775,7 +775,10 @@ Period period_of(Ctx& ctx) {
     p.errors.push_back({"au", "La fin de la période ne peut pas précéder son début."});
   if (!p.errors.empty() || p.to.empty()) p.to = today;
   if (!p.errors.empty() || p.from.empty()) {
-    auto r = ctx.db().query("SELECT MIN(created_at) FROM cv_profiles");
+    db::Params params;  // the first profile of the caller's own territory
+    auto r = ctx.db().query("SELECT MIN(p.created_at) FROM cv_profiles p JOIN organisations o ON o.id = p.organisation_id "
+                            "WHERE " + network::scope_condition(viewer_of(ctx).scope, params, "o.path"),
+                            params);
     auto first = r.rows.at(0).text(0);
     p.from = first.size() >= 10 ? first.substr(0, 10) : today;
     if (p.from > p.to) p.from = p.to;

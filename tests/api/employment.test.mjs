@@ -96,6 +96,13 @@ test("the employment dashboard computes seed 003's figures for spring 2020", asy
   assert.ok(text.startsWith('indicateur;detail;valeur'));
   assert.match(text, /Orientations par partenaire;Mission locale;14/);
   assertProblem(await partner.call('GET', '/emploi/tableau-de-bord'), 403);
+  // Without dates, the period starts at the first profile of the caller's own CV library:
+  // the demo's for its facilitator, today for a facilitator elsewhere (no profile there).
+  const from = async (client) => (await (await client.request('GET', '/emploi/tableau-de-bord')).text())
+    .match(/name="du" type="date" value="([0-9-]+)"/)[1];
+  assert.match(await from(facilitator), /^20(19|20)-\d\d-\d\d$/);
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+  assert.equal(await from(outsider), today);
 });
 
 test('another organisation gets 404 on every employment record, and empty lists', async () => {
