@@ -102,7 +102,8 @@ test('a 50 MB body gets 413 on an answered connection, and the server goes on', 
   const mb = Buffer.alloc(1024 * 1024, 'a');
   // The unsubscribe link is the one POST taken without a session nor CSRF token (RFC 8058): limited the same.
   for (const [path, type] of [['/api/v1/organisations', 'application/json'], ['/organisations/import', 'multipart/form-data; boundary=x'],
-    ['/desabonnement/' + 'f'.repeat(64), 'application/x-www-form-urlencoded']]) {
+    ['/desabonnement/' + 'f'.repeat(64), 'application/x-www-form-urlencoded'],
+    ['/api/v1/contracts/1/parties', 'application/json'], ['/api/v1/buyers/1/programme', 'application/json']]) {
     const head = `POST ${path} HTTP/1.1\r\nHost: test\r\nContent-Type: ${type}\r\nContent-Length: ${size}\r\n` +
       `Authorization: Bearer ${networkApi.token}\r\n\r\n`;
     const res = await rawRequest(server.port, [head, ...Array(50).fill(mb)], { timeout: 20000 });
