@@ -311,8 +311,8 @@ http::Response offer_page(Ctx& ctx, std::int64_t id) {
   row["description"] = f.description;
   row["contract_id"] = f.contract_id ? json::value(*f.contract_id) : json::value(nullptr);
   // Staff of the contract's territory follow the link; others see the number.
-  if (f.contract_id && !viewer_of(ctx).is_partner())
-    if (auto ref = contract_reference(ctx.db(), viewer_of(ctx).scope, *f.contract_id)) row["contract_reference"] = *ref;
+  if (auto viewer = viewer_of(ctx); f.contract_id && !viewer.is_partner())
+    if (auto ref = contract_reference(ctx.db(), viewer.scope, *f.contract_id)) row["contract_reference"] = *ref;
   row["rome_code"] = f.rome_code;
   row["organisation"] = f.organisation_name;
   json::object data{{"title", f.title},

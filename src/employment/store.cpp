@@ -503,7 +503,9 @@ std::vector<Match> match_words(db::Connection& db, const Viewer& viewer, const P
   if (!viewer.is_partner()) listed = listed_organisations(db, viewer.scope);
   for (auto& w : words) {
     db::Params params;
-    std::string sql = "SELECT profile_id, trade FROM cv_search WHERE ";
+    // With the scope listed, each row's organisation comes along to be checked here.
+    std::string sql = listed ? "SELECT profile_id, trade, organisation_id FROM cv_search WHERE "
+                             : "SELECT profile_id, trade FROM cv_search WHERE ";
     if (!f.department.empty()) {
       sql += "department = ? AND ";
       params.emplace_back(f.department);
@@ -534,7 +536,6 @@ std::vector<Match> match_words(db::Connection& db, const Viewer& viewer, const P
     }
     hits.clear();
     if (listed) {  // checked here: one binary search per row instead of a seek in a temporary index
-      sql.replace(sql.find("SELECT profile_id, trade"), 24, "SELECT profile_id, trade, organisation_id");
       std::int64_t last_allowed = -1;
       db.scan_integers(sql, params, 3, [&](const std::int64_t* row) {
         if (row[2] != last_allowed) {
